@@ -1,0 +1,82 @@
+# Two commands do all the set-up: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Data and warehouse of the main job; override on the command line (make run SCALE=10).
+LANDING ?= landing
+SCALE ?= 1
+SEED ?= 42
+DAYS ?= 28
+START_DATE ?= 2026-10-01
+FAULT_RATE ?= 0.01
+export DUCKDB_PATH ?= warehouse/warehouse.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+DBT := $(BIN)/dbt
+
+# The suite's own data: small, with faults, in a warehouse of its own.
+TEST_DIR ?= target_test
+TEST_LANDING := $(TEST_DIR)/landing
+TEST_DUCKDB := $(TEST_DIR)/test.duckdb
+
+.PHONY: help install run generate load build docs-generate docs report test pytest \
+        test-dbt lint ci bench clean
+
+help:  ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	    -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)  ## Create .venv from the exact pins (once).
+
+run: install generate load build docs-generate  ## Main job: generate, ingest, dbt build, docs.
+	@echo "Warehouse: $(DUCKDB_PATH)   docs: target/static_index.html"
+
+generate: install  ## Write the deterministic sample data into $(LANDING)/.
+	$(BIN)/python -m ingest generate --out $(LANDING) --scale $(SCALE) --seed $(SEED) \
+	    --days $(DAYS) --start-date $(START_DATE) --fault-rate $(FAULT_RATE)
+
+load: install  ## Land $(LANDING)/ into the raw schema (idempotent).
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/python -m ingest load $(LANDING) --database $(DUCKDB_PATH)
+
+build: install  ## dbt seed + build every model, snapshot and test.
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(DBT) build
+
+docs-generate: install  ## Generate the static docs site (target/static_index.html).
+	$(DBT) docs generate --static
+
+test: install pytest test-dbt lint  ## The whole suite: pytest, dbt build on test data, lint.
+
+pytest: install
+	$(BIN)/pytest
+
+test-dbt: install  ## Generate small faulty data and dbt build it into a warehouse of its own.
+	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	$(BIN)/python -m ingest generate --out $(TEST_LANDING) --scale 0.2 --seed 7 --days 14 \
+	    --start-date $(START_DATE) --fault-rate 0.02
+	$(BIN)/python -m ingest load $(TEST_LANDING) --database $(TEST_DUCKDB)
+	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target
+
+lint: install  ## ruff and sqlfluff.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models macros tests/generic snapshots
+
+bench: install  ## Benchmarks (not part of the suite).
+	$(BIN)/python benchmarks/bench_load_sales.py
+
+clean:  ## Remove generated data, warehouse and dbt artefacts (keeps .venv).
+	rm -rf $(LANDING) warehouse target logs $(TEST_DIR) reports

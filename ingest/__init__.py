@@ -1,0 +1,1 @@
+"""Land raw e-commerce sources into DuckDB."""
