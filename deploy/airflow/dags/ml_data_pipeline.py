@@ -1,0 +1,63 @@
+"""Airflow DAG for ml_data_pipeline (example; Airflow is not a dependency of this project).
+
+Copy this file into Airflow's dags folder and set the `ml_data_pipeline_dir` Airflow Variable
+to the checkout. Every task calls deploy/run_pipeline.sh, so Airflow and any cron entry or
+person at a terminal share one lock on the DuckDB file. On top of that the DAG keeps one run
+at a time (max_active_runs=1) and puts every warehouse-writing task into the `duckdb_writer`
+pool, which must be created with ONE slot:
+
+    airflow pools set duckdb_writer 1 "single writer of the DuckDB warehouse"
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.models import Variable
+from airflow.operators.bash import BashOperator
+
+PROJECT_DIR = Variable.get("ml_data_pipeline_dir", default_var="/opt/ml_data_pipeline")
+WRAPPER = f"{PROJECT_DIR}/deploy/run_pipeline.sh"
+# Wait for the lock rather than fail when a backup or a manual run is going on.
+ENV = {"PIPELINE_DIR": PROJECT_DIR, "PIPELINE_LOCK_WAIT": "900"}
+
+with DAG(
+    dag_id="ml_data_pipeline",
+    schedule="5 * * * *",
+    start_date=datetime(2026, 10, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(minutes=5),
+        "pool": "duckdb_writer",
+        "execution_timeout": timedelta(minutes=50),
+    },
+    tags=["dbt", "duckdb"],
+) as dag:
+    load = BashOperator(
+        task_id="ingest_load",
+        bash_command=f"{WRAPPER} make load",
+        env=ENV,
+        append_env=True,
+    )
+    build = BashOperator(
+        task_id="dbt_build",
+        bash_command=f"{WRAPPER} make build",
+        env=ENV,
+        append_env=True,
+    )
+    docs = BashOperator(
+        task_id="dbt_docs_generate",
+        bash_command=f"{WRAPPER} make docs-generate",
+        env=ENV,
+        append_env=True,
+    )
+    freshness = BashOperator(
+        task_id="dbt_source_freshness",
+        bash_command=f"{WRAPPER} .venv/bin/dbt source freshness",
+        env=ENV,
+        append_env=True,
+    )
+    load >> freshness >> build >> docs

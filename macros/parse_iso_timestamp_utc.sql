@@ -1,0 +1,36 @@
+{#
+    `expr` (text) as a naive UTC timestamp, or null when it does not parse. Accepted:
+    ISO-8601 date and time, 'T' or a space between them, optional seconds and fraction, and an
+    optional offset: 'Z', '+HH', '+HHMM' or '+HH:MM'. A value with an offset is converted to
+    UTC ('2026-10-01T10:00:00+02:00' is 2026-10-01 08:00:00); a value without one is taken as
+    UTC already. Dates without a time, time zone names and other layouts are null.
+#}
+{% macro parse_iso_timestamp_utc(expr) -%}
+    {{ return(adapter.dispatch('parse_iso_timestamp_utc', 'ml_data_pipeline')(expr)) }}
+{%- endmacro %}
+
+{#
+    Portable fallback: the engine's own cast, which must honour offsets and run with a UTC
+    session time zone (true for Spark with spark.sql.session.timeZone=UTC).
+#}
+{% macro default__parse_iso_timestamp_utc(expr) -%}
+    case
+        when {{ matches_pattern(expr, ml_data_pipeline.iso_timestamp_pattern()) }}
+            then {{ try_cast_as(expr, api.Column.translate_type('timestamp')) }}
+    end
+{%- endmacro %}
+
+{#
+    DuckDB's cast to TIMESTAMP ignores an offset (it keeps the wall time), and its cast to
+    TIMESTAMPTZ reads a value without an offset in the session time zone. So: values with an
+    offset go through TIMESTAMPTZ and `at time zone 'UTC'`, the others through TIMESTAMP.
+#}
+{% macro duckdb__parse_iso_timestamp_utc(expr) -%}
+    case
+        when not {{ matches_pattern(expr, ml_data_pipeline.iso_timestamp_pattern()) }}
+            then null
+        when {{ matches_pattern(expr, '^.*[0-9](Z|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+            then try_cast({{ expr }} as timestamptz) at time zone 'UTC'
+        else try_cast({{ expr }} as timestamp)
+    end
+{%- endmacro %}

@@ -1,0 +1,120 @@
+{#-
+    The clickstream rules, in one place: every raw events row, typed, with its rejection
+    reasons. stg_events keeps the rows without a reason, stg_events__rejected the others.
+    Reason order (fixed): user_id, event_type, timestamp, data, amount.
+    user_id, event_type, timestamp and data are required; data must be a JSON object (the
+    text 'null' counts as missing); a purchase whose data is an object needs data.amount, a
+    plain decimal number > 0 with at most 2 non-zero decimals (a JSON number, or a string
+    holding one). Offsets are converted to UTC; no offset means UTC.
+-#}
+{%- set checks = [
+    ('missing_user_id', 'user_id_text is null'),
+    ('invalid_user_id', 'user_id_text is not null and user_id is null'),
+    ('missing_event_type', 'event_type_text is null'),
+    ('unknown_event_type', 'event_type_text is not null and not is_accepted_event_type'),
+    ('missing_timestamp', 'timestamp_text is null'),
+    ('invalid_timestamp', 'timestamp_text is not null and event_at is null'),
+    ('missing_data', 'data_text is null'),
+    ('invalid_data', 'data_text is not null and not is_data_object'),
+    ('missing_amount', 'is_purchase_with_data and amount_text is null'),
+    (
+        'invalid_amount',
+        'is_purchase_with_data and amount_text is not null and parsed_amount is null',
+    ),
+    ('out_of_range_amount', 'is_purchase_with_data and parsed_amount <= 0'),
+] -%}
+
+with
+
+source as (
+    select * from {{ source('raw', 'events') }}
+),
+
+accepted_event_types as (
+    select * from {{ ref('accepted_event_types') }}
+),
+
+cleaned as (
+    select
+        source.user_id as raw_user_id,
+        source.event_type as raw_event_type,
+        source.{{ adapter.quote('timestamp') }} as raw_timestamp,
+        source.data as raw_data,
+        source._extra,
+        source._batch_id,
+        source._source_file,
+        source._row_number,
+        source._loaded_at,
+        {{ blank_to_null('source.user_id') }} as user_id_text,
+        {{ blank_to_null('source.event_type') }} as event_type_text,
+        {{ blank_to_null('source.' ~ adapter.quote('timestamp')) }} as timestamp_text,
+        nullif({{ blank_to_null('source.data') }}, 'null') as data_text,
+        accepted_event_types.event_type is not null as is_accepted_event_type
+    from source
+    left join accepted_event_types
+        on {{ blank_to_null('source.event_type') }} = accepted_event_types.event_type
+),
+
+payload as (
+    select
+        *,
+        coalesce({{ json_is_object('data_text') }}, false) as is_data_object
+    from cleaned
+),
+
+fields as (
+    select
+        *,
+        case
+            when is_data_object
+                then {{ blank_to_null(json_field_text('data_text', 'amount')) }}
+        end as amount_text,
+        case
+            when is_data_object
+                then {{ blank_to_null(json_field_text('data_text', 'product_id')) }}
+        end as product_id_text,
+        case when is_data_object then {{ json_field_text('data_text', 'page') }} end as page,
+        case
+            when is_data_object then {{ json_field_text('data_text', 'query') }}
+        end as search_query,
+        is_data_object and event_type_text = 'purchase' as is_purchase_with_data
+    from payload
+),
+
+parsed as (
+    select
+        *,
+        {{ parse_integer('user_id_text') }} as user_id,
+        {{ parse_iso_timestamp_utc('timestamp_text') }} as event_at,
+        {{ parse_integer('product_id_text') }} as product_id,
+        {{ parse_decimal('amount_text', 18, 2) }} as parsed_amount
+    from fields
+),
+
+final as (
+    select
+        {{ surrogate_key_of_row() }} as event_id,
+        user_id,
+        event_type_text as event_type,
+        event_at,
+        cast(event_at as date) as event_date,
+        product_id,
+        case when event_type_text = 'purchase' then parsed_amount end as amount,
+        page,
+        search_query,
+        case when is_data_object then {{ try_cast_as('data_text', 'json') }} end as data,
+        raw_user_id,
+        raw_event_type,
+        raw_timestamp,
+        raw_data,
+        _extra,
+        _batch_id,
+        _source_file,
+        _row_number,
+        _loaded_at,
+        {{ rejection_reasons(checks) }} as rejection_reasons,
+        {{ rejection_reason_count(checks) }} as rejection_reason_count
+    from parsed
+)
+
+select * from final

@@ -1,0 +1,121 @@
+{#-
+    The catalog rules, in one place: every raw products row, typed, with its rejection
+    reasons. stg_products keeps the rows without a reason, stg_products__rejected the others.
+    Reason order (fixed): product_id, category, price, rating, updated_at, snapshot_date,
+    duplicate. snapshot_date comes from the file name (products_YYYY-MM-DD...).
+    A (product_id, snapshot_date) pair seen twice among otherwise valid rows keeps the latest
+    loaded row; the others are `duplicate` (this protects the key of stg_products).
+-#}
+{%- set field_checks = [
+    ('missing_product_id', 'product_id_text is null'),
+    ('invalid_product_id', 'product_id_text is not null and product_id is null'),
+    ('missing_category', 'category_text is null'),
+    ('unknown_category', 'category_text is not null and not is_known_category'),
+    ('missing_price', 'price_text is null'),
+    ('invalid_price', 'price_text is not null and price is null'),
+    ('out_of_range_price', 'price < 0 or price > 10000'),
+    ('missing_rating', 'rating_text is null'),
+    ('invalid_rating', 'rating_text is not null and rating is null'),
+    ('out_of_range_rating', 'rating < 0 or rating > 5'),
+    ('invalid_updated_at', 'updated_at_text is not null and updated_at is null'),
+    ('invalid_snapshot_date', 'snapshot_date is null'),
+] -%}
+{%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
+
+with
+
+source as (
+    select * from {{ source('raw', 'products') }}
+),
+
+product_categories as (
+    select * from {{ ref('product_categories') }}
+),
+
+cleaned as (
+    select
+        source.product_id as raw_product_id,
+        source.name as raw_name,
+        source.category as raw_category,
+        source.price as raw_price,
+        source.rating as raw_rating,
+        source.updated_at as raw_updated_at,
+        source._extra,
+        source._batch_id,
+        source._source_file,
+        source._row_number,
+        source._loaded_at,
+        {{ blank_to_null('source.product_id') }} as product_id_text,
+        {{ blank_to_null('source.name') }} as product_name,
+        {{ blank_to_null('source.category') }} as category_text,
+        {{ blank_to_null('source.price') }} as price_text,
+        {{ blank_to_null('source.rating') }} as rating_text,
+        {{ blank_to_null('source.updated_at') }} as updated_at_text,
+        {{ extract_pattern(
+            'source._source_file', '(^|/)products_([0-9]{4}-[0-9]{2}-[0-9]{2})[.][^/]*$', 2
+        ) }} as snapshot_date_text,
+        product_categories.category is not null as is_known_category
+    from source
+    left join product_categories
+        on {{ blank_to_null('source.category') }} = product_categories.category
+),
+
+parsed as (
+    select
+        *,
+        {{ parse_integer('product_id_text') }} as product_id,
+        category_text as category,
+        {{ parse_decimal('price_text', 18, 2) }} as price,
+        {{ parse_decimal('rating_text', 18, 2) }} as rating,
+        {{ parse_iso_timestamp_utc('updated_at_text') }} as updated_at,
+        {{ parse_iso_date('snapshot_date_text') }} as snapshot_date
+    from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        coalesce(
+            is_otherwise_valid
+            and row_number() over (
+                partition by is_otherwise_valid, product_id, snapshot_date
+                order by {{ lineage_recency_order() }}
+            ) > 1,
+            false
+        ) as is_superseded_duplicate
+    from flagged
+),
+
+final as (
+    select
+        product_id,
+        product_name,
+        category,
+        price,
+        case when rating between 0 and 5 then cast(rating as decimal(4, 2)) end as rating,
+        updated_at,
+        snapshot_date,
+        raw_product_id,
+        raw_name,
+        raw_category,
+        raw_price,
+        raw_rating,
+        raw_updated_at,
+        _extra,
+        _batch_id,
+        _source_file,
+        _row_number,
+        _loaded_at,
+        {{ rejection_reasons(checks) }} as rejection_reasons,
+        {{ rejection_reason_count(checks) }} as rejection_reason_count
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,107 @@
+{#-
+    The web analytics rules, in one place: every raw user_behavior row, typed, with its
+    rejection reasons. stg_user_behavior keeps the rows without a reason,
+    stg_user_behavior__rejected the others.
+    Reason order (fixed): user_id, page_views, session_duration, timestamp, duplicate.
+    (user_id, behavior_at) is unique: among rows that pass every other rule, the latest loaded
+    row of each pair is kept and the others are `duplicate`. A row with another fault gets
+    only its own reasons and does not compete (nor supersede a valid row).
+-#}
+{%- set field_checks = [
+    ('missing_user_id', 'user_id_text is null'),
+    ('invalid_user_id', 'user_id_text is not null and user_id is null'),
+    ('missing_page_views', 'page_views_text is null'),
+    ('invalid_page_views', 'page_views_text is not null and page_views is null'),
+    ('out_of_range_page_views', 'page_views < 0 or page_views > 1000'),
+    ('missing_session_duration', 'session_duration_text is null'),
+    (
+        'invalid_session_duration',
+        'session_duration_text is not null and session_duration is null',
+    ),
+    ('out_of_range_session_duration', 'session_duration < 0 or session_duration > 7200'),
+    ('missing_timestamp', 'timestamp_text is null'),
+    ('invalid_timestamp', 'timestamp_text is not null and behavior_at is null'),
+] -%}
+{%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
+
+with
+
+source as (
+    select * from {{ source('raw', 'user_behavior') }}
+),
+
+cleaned as (
+    select
+        user_id as raw_user_id,
+        page_views as raw_page_views,
+        session_duration as raw_session_duration,
+        {{ adapter.quote('timestamp') }} as raw_timestamp,
+        _extra,
+        _batch_id,
+        _source_file,
+        _row_number,
+        _loaded_at,
+        {{ blank_to_null('user_id') }} as user_id_text,
+        {{ blank_to_null('page_views') }} as page_views_text,
+        {{ blank_to_null('session_duration') }} as session_duration_text,
+        {{ blank_to_null(adapter.quote('timestamp')) }} as timestamp_text
+    from source
+),
+
+parsed as (
+    select
+        *,
+        {{ parse_integer('user_id_text') }} as user_id,
+        {{ parse_integer('page_views_text') }} as page_views,
+        {{ parse_integer('session_duration_text') }} as session_duration,
+        {{ parse_iso_timestamp_utc('timestamp_text') }} as behavior_at
+    from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
+    from parsed
+),
+
+ranked as (
+    select
+        *,
+        coalesce(
+            is_otherwise_valid
+            and row_number() over (
+                partition by is_otherwise_valid, user_id, behavior_at
+                order by {{ lineage_recency_order() }}
+            ) > 1,
+            false
+        ) as is_superseded_duplicate
+    from flagged
+),
+
+final as (
+    select
+        {{ surrogate_key_of_row() }} as behavior_id,
+        user_id,
+        case
+            when page_views between 0 and 1000 then cast(page_views as integer)
+        end as page_views,
+        case
+            when session_duration between 0 and 7200 then cast(session_duration as integer)
+        end as session_duration,
+        behavior_at,
+        raw_user_id,
+        raw_page_views,
+        raw_session_duration,
+        raw_timestamp,
+        _extra,
+        _batch_id,
+        _source_file,
+        _row_number,
+        _loaded_at,
+        {{ rejection_reasons(checks) }} as rejection_reasons,
+        {{ rejection_reason_count(checks) }} as rejection_reason_count
+    from ranked
+)
+
+select * from final

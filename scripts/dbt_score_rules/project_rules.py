@@ -1,0 +1,83 @@
+"""dbt-score rules for this project: every model has a tested key and states its grain.
+
+A model without a primary-key test scores 0 (CRITICAL), so `--fail-any-item-under` fails the
+gate however good the rest of its metadata is.
+"""
+
+import re
+from typing import Any
+
+from dbt_score import Macro, Model, RuleViolation, Severity, rule, rule_filter
+
+# adapter.dispatch implementations (`duckdb__foo`, `default__foo`): the dispatching macro
+# carries the documentation.
+_DISPATCH_IMPLEMENTATION = re.compile(r"^[a-z0-9]+__\w+$")
+_IDENTIFIER = re.compile(r'^[`"]?[A-Za-z_][A-Za-z0-9_]*[`"]?$')
+# kwargs that hold the column list of a compound-key uniqueness test
+# (dbt_utils-style unique_combination_of_columns, or this project's own generic tests).
+_COMBINATION_KWARGS = ("combination_of_columns", "columns", "column_names", "key_columns")
+
+
+def _column_key(name: str) -> str:
+    return name.strip('`"').lower()
+
+
+def primary_key_evidence(test_nodes: list[dict[str, Any]]) -> str | None:
+    """Say which tests make a primary key, or None.
+
+    A key is either one column with both a `unique` and a `not_null` test, or one uniqueness
+    test over several columns: a `unique` test on an expression (`a || '-' || b`) or a
+    generic test whose name contains `unique` and that takes a list of columns.
+    """
+    unique_columns: set[str] = set()
+    not_null_columns: set[str] = set()
+    for node in test_nodes:
+        metadata = node.get("test_metadata") or {}
+        test_name = str(metadata.get("name", ""))
+        kwargs = metadata.get("kwargs") or {}
+        column = kwargs.get("column_name")
+        if "unique" in test_name:
+            for key in _COMBINATION_KWARGS:
+                value = kwargs.get(key)
+                if isinstance(value, list) and value:
+                    return f"{test_name}({', '.join(map(str, value))})"
+        if not isinstance(column, str) or not column:
+            continue
+        if test_name == "unique" and not _IDENTIFIER.match(column.strip()):
+            return f"unique({column})"
+        if test_name == "unique":
+            unique_columns.add(_column_key(column))
+        elif test_name == "not_null":
+            not_null_columns.add(_column_key(column))
+    both = sorted(unique_columns & not_null_columns)
+    return f"unique + not_null({both[0]})" if both else None
+
+
+@rule_filter
+def is_built(model: Model) -> bool:
+    """Models that exist in the warehouse (ephemeral ones cannot be tested)."""
+    return model.config.get("materialized") != "ephemeral"
+
+
+@rule_filter
+def is_not_dispatch_implementation(macro: Macro) -> bool:
+    """Macros other than adapter.dispatch implementations (`duckdb__foo`, `default__foo`)."""
+    return not _DISPATCH_IMPLEMENTATION.match(macro.name)
+
+
+@rule(severity=Severity.CRITICAL, rule_filters={is_built()})
+def model_has_primary_key_test(model: Model) -> RuleViolation | None:
+    """A model has a primary-key test: unique + not_null on a column, or a compound unique."""
+    if primary_key_evidence(model._raw_test_values) is None:
+        return RuleViolation(
+            message="No primary-key test (unique + not_null on a column, or a compound unique)."
+        )
+    return None
+
+
+@rule(severity=Severity.MEDIUM)
+def description_states_grain(model: Model) -> RuleViolation | None:
+    """A model's description states its grain ("One row per ...")."""
+    if not re.search(r"\bone row per\b", model.description or "", re.IGNORECASE):
+        return RuleViolation(message='Description does not state the grain ("One row per").')
+    return None
