@@ -87,8 +87,9 @@ CONTRACTS: dict[str, SourceContract] = {
                 Column("category", "One of electronics, clothing, books, home, sports."),
                 Column("price", "List price on the snapshot day."),
                 Column("rating", "Average customer rating, 0 to 5."),
-                Column("updated_at", "When the catalog entry last changed (ISO-8601).",
-                       required=False),
+                Column(
+                    "updated_at", "When the catalog entry last changed (ISO-8601).", required=False
+                ),
             ),
         ),
         SourceContract(
@@ -126,8 +127,11 @@ CONTRACTS: dict[str, SourceContract] = {
                 Column("timestamp", "When it happened, ISO-8601, possibly with an offset."),
                 # A JSON line without these keys is a row-level fault for staging to reject,
                 # not a file-level contract breach: lines are self-describing.
-                Column("data", "Event payload object (amount, page, product_id, query ...).",
-                       required=False),
+                Column(
+                    "data",
+                    "Event payload object (amount, page, product_id, query ...).",
+                    required=False,
+                ),
             ),
         ),
     )

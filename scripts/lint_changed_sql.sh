@@ -3,6 +3,7 @@
 #
 # Usage: scripts/lint_changed_sql.sh [BASE_REF]
 #   BASE_REF defaults to $CI_BASE_REF, then origin/main, then main.
+#   sqlfluff: $SQLFLUFF, else $VENV_BIN/sqlfluff, else .venv/bin/sqlfluff, else on PATH.
 # Exit codes: 0 = nothing changed or all clean; sqlfluff's code when it finds violations.
 set -euo pipefail
 
@@ -17,7 +18,13 @@ fi
 
 sqlfluff="${SQLFLUFF:-}"
 if [[ -z "$sqlfluff" ]]; then
-    if [[ -x .venv/bin/sqlfluff ]]; then sqlfluff=.venv/bin/sqlfluff; else sqlfluff=sqlfluff; fi
+    if [[ -n "${VENV_BIN:-}" ]]; then
+        sqlfluff="$VENV_BIN/sqlfluff"
+    elif [[ -x .venv/bin/sqlfluff ]]; then
+        sqlfluff=.venv/bin/sqlfluff
+    else
+        sqlfluff=sqlfluff
+    fi
 fi
 
 dbt_dirs='^(models|macros|tests|snapshots|analyses)/'

@@ -13,6 +13,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from dataclasses import dataclass
 from html import unescape
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import PROJECT_DIR, Warehouse, run_dbt
 
 PROJECT = "ml_data_pipeline"
@@ -131,9 +131,9 @@ def plain(markdown: str) -> str:
 def test_site_is_a_single_offline_file_with_its_assets(docs_site: DocsSite) -> None:
     html = docs_site.page.read_text()
     assert len(html) > 100_000
-    # Static: the manifest and catalog are embedded, nothing is fetched at run time.
-    assert re.search(r"""fetch\(|\$http\.get\(['"]manifest""", html) is None or (
-        "static" in html
+    # Static: the manifest and the catalog are embedded, so file:// needs no server.
+    assert (
+        '"project_name": "ml_data_pipeline"' in html or '"project_name":"ml_data_pipeline"' in html
     )
     svg = docs_site.target / "assets" / "architecture.svg"
     assert svg.is_file(), "asset-paths did not copy the diagram next to the page"
@@ -152,7 +152,7 @@ def test_overview_docs_block_is_the_project_overview(docs_site: DocsSite) -> Non
 def test_diagram_source_reproduces_the_committed_svg(tmp_path: Path) -> None:
     script = PROJECT_DIR / "docs" / "diagrams" / "architecture.py"
     subprocess.run(
-        [os.sys.executable, str(script), "--out-dir", str(tmp_path)], check=True, timeout=60
+        [sys.executable, str(script), "--out-dir", str(tmp_path)], check=True, timeout=60
     )
     committed = (PROJECT_DIR / "assets" / "architecture.svg").read_text()
     assert (tmp_path / "architecture.svg").read_text() == committed, (
@@ -302,7 +302,12 @@ def pick_models(site: DocsSite) -> list[dict[str, Any]]:
         for unique_id, node in sorted(models.items())
         if node["depends_on"]["nodes"] and unique_id in children and node not in chosen
     ]
-    chosen.extend(middle[:1])
+    with_parents = [
+        node
+        for _, node in sorted(models.items())
+        if node["depends_on"]["nodes"] and node not in chosen
+    ]
+    chosen.extend(middle[:1] or with_parents[:1])
     for node in chosen:
         node["_children"] = sorted(children.get(node["unique_id"], []))
     return chosen
@@ -317,7 +322,7 @@ def test_model_pages_show_description_columns_and_lineage(
     for node in chosen:
         unique_id = node["unique_id"]
         dom = dump_dom(chromium, docs_site.url(f"model/{unique_id}"), tmp_path)
-        assert f"<span class=\"break ng-binding\">{node['name']}</span>" in dom, unique_id
+        assert f'<span class="break ng-binding">{node["name"]}</span>' in dom, unique_id
         description = visible_text(section(dom, "description"))
         assert plain(node["description"])[:40] in plain(description), unique_id
         columns = visible_text(section(dom, "columns"))

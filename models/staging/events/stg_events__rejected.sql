@@ -9,7 +9,8 @@ final as (
         raw_user_id as user_id,
         raw_event_type as event_type,
         raw_timestamp as {{ adapter.quote('timestamp') }},
-        raw_data as data,
+        -- the raw column names are the interface
+        raw_data as data,  -- noqa: RF04
         _extra,
         _batch_id,
         _source_file,

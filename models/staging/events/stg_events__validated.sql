@@ -102,7 +102,10 @@ final as (
         case when event_type_text = 'purchase' then parsed_amount end as amount,
         page,
         search_query,
-        case when is_data_object then {{ try_cast_as('data_text', 'json') }} end as data,
+        -- data is the interface's column name
+        case
+            when is_data_object then {{ try_cast_as('data_text', 'json') }}
+        end as data,  -- noqa: RF04
         raw_user_id,
         raw_event_type,
         raw_timestamp,

@@ -7,7 +7,8 @@ validated as (
 final as (
     select
         raw_product_id as product_id,
-        raw_name as name,
+        -- the raw column names are the interface
+        raw_name as name,  -- noqa: RF04
         raw_category as category,
         raw_price as price,
         raw_rating as rating,

@@ -1,0 +1,220 @@
+"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`).
+
+Argument parsing and printing only; the work happens in ``ingest.load``, ``ingest.ledger``
+and ``ingest.generate``. Every expected error becomes one line on stderr
+(``error: <where>: <what>``) and an exit code: 0 all files loaded or skipped, 1 some files
+failed (or the warehouse could not be opened), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ingest.contracts import CONTRACTS
+from ingest.discover import LandingFile
+from ingest.errors import IngestError
+from ingest.ledger import LedgerEntry
+
+if TYPE_CHECKING:
+    import duckdb
+
+DEFAULT_LANDING = Path("landing")
+DEFAULT_DATABASE = Path("warehouse/warehouse.duckdb")
+
+
+def default_database() -> Path:
+    return Path(os.environ.get("DUCKDB_PATH") or DEFAULT_DATABASE)
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: $DUCKDB_PATH or {DEFAULT_DATABASE})",
+    )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ingest", description="Generate and land raw e-commerce sources into DuckDB."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = commands.add_parser("generate", help="write deterministic synthetic landing data")
+    gen.add_argument("--out", type=Path, default=DEFAULT_LANDING, help="landing root to write")
+    gen.add_argument("--scale", type=float, default=1.0, help="1 = about 100k sales rows")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--days", type=int, default=28)
+    gen.add_argument("--start-date", type=_iso_date, default=date(2026, 10, 1))
+    gen.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty rows")
+
+    load = commands.add_parser("load", help="land files into the raw schema (idempotent)")
+    load.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="landing root, source folder or files (default: landing/)",
+    )
+    _add_database(load)
+
+    ledger = commands.add_parser("ledger", help="print the load ledger, newest first")
+    ledger.add_argument("--source", choices=sorted(CONTRACTS))
+    ledger.add_argument("--limit", type=int, default=50)
+    _add_database(ledger)
+
+    quarantine = commands.add_parser("quarantine", help="print quarantined lines")
+    quarantine.add_argument("--source", choices=sorted(CONTRACTS))
+    quarantine.add_argument("--limit", type=int, default=50)
+    _add_database(quarantine)
+    return parser
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain-text table; long cells are cut so that a row stays on one line."""
+
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        text = text.replace("\n", "\\n").replace("\r", "\\r")
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    cells = [[cell(value) for value in row] for row in rows]
+    widths = [len(header) for header in headers]
+    for row in cells:
+        widths = [max(width, len(value)) for width, value in zip(widths, row, strict=True)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(value.ljust(width) for value, width in zip(values, widths, strict=True))
+
+    out = [line(headers), line(["-" * width for width in widths])]
+    out.extend(line(row) for row in cells)
+    return "\n".join(text.rstrip() for text in out)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int, item: LandingFile, entry: LedgerEntry) -> None:
+        if entry.status == "failed":
+            self.clear()
+            print(f"error: {entry.error}", file=self.stream)
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        name = item.source_file if len(item.source_file) <= 40 else "..." + item.source_file[-37:]
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {name}\x1b[K")
+        self.stream.flush()
+        if done == total:
+            self.clear()
+
+    def clear(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    # Imported here so that `load` keeps working even if the generator cannot be imported.
+    from ingest.generate import GenerateError, generate
+
+    try:
+        generate(
+            args.out,
+            scale=args.scale,
+            seed=args.seed,
+            days=args.days,
+            start_date=args.start_date,
+            fault_rate=args.fault_rate,
+        )
+    except GenerateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote landing data to {args.out}")
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from ingest.load import load_paths
+
+    paths = args.paths or [DEFAULT_LANDING]
+    database = args.database or default_database()
+    report = load_paths(paths, database, progress=ProgressBar(sys.stderr))
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    headers = ["source", "files loaded", "skipped", "failed", "rows loaded", "quarantined"]
+    print(f"batch {report.batch_id} into {database}")
+    print(format_table(headers, report.summary()))
+    failed = report.failed
+    if failed:
+        print(f"{len(failed)} file(s) failed; see `ingest ledger`", file=sys.stderr)
+    return report.exit_code
+
+
+def _open_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    from ingest.load import connect
+
+    return connect(args.database or default_database())
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    from ingest.ledger import ensure_tables, read_ledger
+
+    with _open_read(args) as con:
+        ensure_tables(con)
+        headers, rows = read_ledger(con, source=args.source, limit=args.limit)
+    print(format_table(headers, rows))
+    return 0
+
+
+def _cmd_quarantine(args: argparse.Namespace) -> int:
+    from ingest.ledger import ensure_tables, read_quarantine
+
+    with _open_read(args) as con:
+        ensure_tables(con)
+        headers, rows = read_quarantine(con, source=args.source, limit=args.limit)
+    print(format_table(headers, rows))
+    return 0
+
+
+COMMANDS = {
+    "generate": _cmd_generate,
+    "load": _cmd_load,
+    "ledger": _cmd_ledger,
+    "quarantine": _cmd_quarantine,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

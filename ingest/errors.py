@@ -1,0 +1,64 @@
+"""The ingest package's exceptions: one base class, subclasses that carry what went wrong.
+
+The CLI turns every ``IngestError`` into a one-line message (what and where) and an exit
+code; nothing here is meant to reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestError(Exception):
+    """Base class of every error the ingest package raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(IngestError):
+    """The command line names something that cannot be loaded (exit code 2)."""
+
+    exit_code = 2
+
+
+class PathNotFoundError(UsageError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: no such file or directory")
+        self.path = path
+
+
+class UnknownSourceError(UsageError):
+    """A folder or file that no contract claims."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+
+
+class WarehouseError(IngestError):
+    """The DuckDB warehouse file cannot be opened."""
+
+
+class WarehouseLockedError(WarehouseError):
+    def __init__(self, database: Path, pid: int | None) -> None:
+        who = f"another process (pid {pid})" if pid is not None else "another process"
+        super().__init__(
+            f"warehouse {database} is locked by {who}; wait for it to finish or stop it"
+        )
+        self.database = database
+        self.pid = pid
+
+
+class FileLoadError(IngestError):
+    """One file cannot be loaded; the file is rejected whole and the others still load."""
+
+    def __init__(self, source_file: str, reason: str) -> None:
+        super().__init__(f"{source_file}: {reason}")
+        self.source_file = source_file
+        self.reason = reason
+
+
+class MissingColumnError(FileLoadError):
+    def __init__(self, source_file: str, column: str, *, kind: str = "column") -> None:
+        super().__init__(source_file, f"missing required {kind} {column!r}")
+        self.column = column

@@ -1,0 +1,250 @@
+"""The generator's entry point: day by day, build each source, inject faults, write files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ingest.contracts import CONTRACTS
+from ingest.generate.activity import (
+    PURCHASE,
+    day_sales,
+    day_transactions,
+    first_transaction_id,
+    simulate_day,
+)
+from ingest.generate.catalog import build_catalog, build_users
+from ingest.generate.config import (
+    CATEGORIES,
+    GENERATOR_VERSION,
+    SOURCES,
+    GenerateConfig,
+    Stream,
+    rng_for,
+)
+from ingest.generate.faults import KINDS, QUARANTINE, plan_faults
+from ingest.generate.output import (
+    FAULTS,
+    MANIFEST,
+    FaultLog,
+    prepare_out,
+    remove_stale,
+    write_manifest,
+    write_parquet_atomic,
+    write_text_atomic,
+)
+from ingest.generate.render import (
+    RenderedFile,
+    event_columns,
+    render_csv,
+    render_events,
+    render_transactions,
+)
+from ingest.generate.text import cents_text, datetime_text, int_text, str_take, tenths_text
+
+
+@dataclass
+class GenerateResult:
+    """What a run wrote: the manifest (also in ``_manifest.json``) and every file's path."""
+
+    out: Path
+    manifest: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _SourceTally:
+    files: list[dict[str, Any]] = field(default_factory=list)
+    faults: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    covered: set[int] = field(default_factory=set)
+
+    def add(self, rendered: RenderedFile) -> None:
+        self.files.append(
+            {"file": rendered.path, "rows": rendered.rows, "faults": len(rendered.records)}
+        )
+        for _source, _file, _line, fault, _column, reason in rendered.records:
+            self.faults[fault] += 1
+            if reason:
+                self.reasons[reason] += 1
+
+    def summary(self, source: str) -> dict[str, Any]:
+        fault_classes = sorted({kind.fault for kind in KINDS[source]})
+        return {
+            "format": CONTRACTS[source].file_format,
+            "files": self.files,
+            "rows": sum(entry["rows"] for entry in self.files),
+            "faulty_rows": sum(entry["faults"] for entry in self.files),
+            "faults": {fault: self.faults.get(fault, 0) for fault in fault_classes},
+            "expected_reasons": dict(sorted(self.reasons.items())),
+            "quarantine": self.reasons.get(QUARANTINE, 0),
+        }
+
+
+def generate(
+    out: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 42,
+    days: int = 28,
+    start_date: date = date(2026, 10, 1),
+    fault_rate: float = 0.0,
+) -> GenerateResult:
+    """Write deterministic synthetic landing data for the five sources into ``out``.
+
+    Same arguments, same bytes. Raises ``GenerateError`` (a ``ValueError``) with a one-line
+    message for bad arguments or an unusable output folder.
+    """
+    config = GenerateConfig(scale=scale, seed=seed, days=days, start_date=start_date,
+                            fault_rate=fault_rate)
+    config.validate()
+    out = Path(out)
+    owned = prepare_out(out)
+
+    users = build_users(config)
+    catalog = build_catalog(config)
+    tallies = {source: _SourceTally() for source in SOURCES}
+    written: list[str] = []
+    last_end = np.full(config.n_users, -(10**9), dtype=np.int64)
+    next_transaction_id = first_transaction_id()
+    log = FaultLog(out, SOURCES)
+
+    def emit(source: str, rendered: RenderedFile) -> None:
+        target = out / rendered.path
+        if rendered.table is not None:
+            write_parquet_atomic(target, rendered.table)
+        else:
+            assert rendered.text is not None
+            write_text_atomic(target, rendered.text)
+        written.append(rendered.path)
+        tallies[source].add(rendered)
+        log.add(rendered.records)
+
+    def fault_rng(source: str, day: int) -> np.random.Generator:
+        return rng_for(config.seed, Stream.FAULTS + SOURCES.index(source), day)
+
+    try:
+        for day in range(config.days):
+            day_text = config.day(day).isoformat()
+            day_start = config.day_start_seconds(day)
+
+            # products: the full catalog as it stands at the end of the day
+            count = catalog.counts[day]
+            rng = fault_rng("products", day)
+            plan = plan_faults(rng, "products", count, config.fault_rate,
+                               tallies["products"].covered)
+            emit("products", render_csv(
+                "products", f"products/products_{day_text}.csv",
+                CONTRACTS["products"].column_names,
+                [
+                    int_text(catalog.ids[:count]),
+                    catalog.names.slice(0, count),
+                    str_take(CATEGORIES, catalog.categories[:count]),
+                    cents_text(catalog.prices[day]),
+                    tenths_text(catalog.ratings[day]),
+                    datetime_text(catalog.updated_at[day]),
+                ],
+                plan, rng,
+            ))
+
+            activity = simulate_day(config, users, catalog, day, last_end)
+
+            # events: one file per UTC hour
+            n_events = len(activity.event_at)
+            if n_events:
+                rng = fault_rng("events", day)
+                plan = plan_faults(rng, "events", n_events, config.fault_rate,
+                                   tallies["events"].covered,
+                                   purchase_rows=np.flatnonzero(activity.event_type == PURCHASE))
+                cols = event_columns(
+                    users.ids[activity.event_user], users.tz_code[activity.event_user],
+                    catalog.ids[activity.event_product], activity.event_type,
+                    activity.event_at, activity.event_quantity, activity.event_amount,
+                    activity.event_query,
+                )
+                for rendered in render_events(day_text, day_start, cols, activity.event_at,
+                                              plan, rng):
+                    emit("events", rendered)
+
+            # user_behavior: one row per visit (session)
+            n_visits = len(activity.session_start)
+            if n_visits:
+                rng = fault_rng("user_behavior", day)
+                plan = plan_faults(rng, "user_behavior", n_visits, config.fault_rate,
+                                   tallies["user_behavior"].covered)
+                emit("user_behavior", render_csv(
+                    "user_behavior", f"user_behavior/user_behavior_{day_text}.csv",
+                    CONTRACTS["user_behavior"].column_names,
+                    [
+                        int_text(users.ids[activity.session_user]),
+                        int_text(activity.session_page_views),
+                        int_text(activity.session_duration),
+                        datetime_text(activity.session_start),
+                    ],
+                    plan, rng,
+                ))
+
+            # transactions: one payment per purchase event
+            tx = day_transactions(config, activity, day, next_transaction_id)
+            if len(tx.transaction_id):
+                next_transaction_id = int(tx.transaction_id.max())
+                rng = fault_rng("transactions", day)
+                plan = plan_faults(rng, "transactions", len(tx.transaction_id),
+                                   config.fault_rate, tallies["transactions"].covered)
+                emit("transactions", render_transactions(
+                    f"transactions/transactions_{day_text}.parquet", tx, users.ids[tx.user],
+                    plan, rng,
+                ))
+
+            # sales: the day's sold lines at the day's catalog price
+            sales = day_sales(config, users, catalog, activity, day)
+            n_sales = len(sales.product)
+            if n_sales:
+                rng = fault_rng("sales", day)
+                plan = plan_faults(rng, "sales", n_sales, config.fault_rate,
+                                   tallies["sales"].covered)
+                emit("sales", render_csv(
+                    "sales", f"sales/sales_{day_text}.csv",
+                    CONTRACTS["sales"].column_names,
+                    [
+                        pa.array([day_text] * n_sales, pa.string()),
+                        int_text(catalog.ids[sales.product]),
+                        int_text(sales.quantity),
+                        cents_text(sales.price),
+                        int_text(users.ids[sales.user]),
+                    ],
+                    plan, rng,
+                ))
+        log.finish()
+    except BaseException:
+        log.abort()
+        raise
+
+    removed = remove_stale(out, owned, {*written, FAULTS})
+    manifest: dict[str, Any] = {
+        "generator": "ingest.generate",
+        "generator_version": GENERATOR_VERSION,
+        "arguments": config.arguments(),
+        "universe": {
+            "users": config.n_users,
+            "user_id_min": int(users.ids[0]),
+            "user_id_max": int(users.ids[-1]),
+            "products_initial": config.n_initial_products,
+            "products_final": int(catalog.counts[-1]),
+            "product_id_min": int(catalog.ids[0]),
+            "product_id_max": int(catalog.ids[catalog.counts[-1] - 1]),
+            "categories": list(CATEGORIES),
+        },
+        "faults_file": FAULTS,
+        "sources": {source: tallies[source].summary(source) for source in SOURCES},
+    }
+    write_manifest(out, manifest)
+    files = [out / path for path in written] + [out / FAULTS, out / MANIFEST]
+    return GenerateResult(out=out, manifest=manifest, files=files, removed=removed)

@@ -1,0 +1,326 @@
+"""Render one day of a source into file contents, with its faults applied.
+
+The bulk is vectorised (pyarrow compute builds every clean line); only the few faulty rows
+are rebuilt one by one. A fault record is ``(source, file, line, fault, column,
+expected_reason)`` with the 1-based physical line (CSV header = line 1; Parquet: row index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest.generate.activity import ADD_TO_CART, CLICK, PAGE_VIEW, PURCHASE, DayTransactions
+from ingest.generate.catalog import SEARCH_QUERIES, TZ_OFFSETS, TZ_SUFFIXES
+from ingest.generate.config import EVENT_TYPES
+from ingest.generate.faults import (
+    BAD_DATE,
+    BAD_DATES,
+    BAD_ISO_TIMESTAMPS,
+    BAD_NUMBER,
+    BAD_NUMBERS,
+    BAD_RATINGS,
+    BAD_TIMESTAMPS,
+    DUPLICATE,
+    KINDS,
+    MALFORMED_JSON,
+    MISSING_AMOUNT,
+    NON_POSITIVE,
+    NOT_AN_OBJECT,
+    NULL,
+    OUT_OF_RANGE,
+    UNKNOWN_CATEGORIES,
+    UNKNOWN_CATEGORY,
+    UNKNOWN_EVENT_TYPE,
+    UNKNOWN_EVENT_TYPES,
+    WRONG_COLUMNS,
+    FaultKind,
+    FaultPlan,
+    pick,
+)
+from ingest.generate.text import cents_str, cents_text, int_text, iso_seconds, join_lines, str_take
+
+FaultRecord = tuple[str, str, int, str, str, str]
+
+
+@dataclass
+class RenderedFile:
+    path: str  # relative to the landing root
+    rows: int
+    records: list[FaultRecord]
+    text: str | None = None
+    table: pa.Table | None = None
+
+
+def _bad_csv_value(rng: np.random.Generator, kind: FaultKind, current: str) -> str:
+    column = kind.column
+    if kind.fault == NULL:
+        return ""
+    if kind.fault == BAD_NUMBER:
+        return pick(rng, BAD_NUMBERS)
+    if kind.fault == BAD_DATE:
+        return pick(rng, BAD_DATES if column == "date" else BAD_TIMESTAMPS)
+    if kind.fault == NON_POSITIVE:
+        if column == "quantity":
+            return pick(rng, ("0", "-1", "-3"))
+        return "0.00" if rng.random() < 0.3 else "-" + current
+    if kind.fault == OUT_OF_RANGE:
+        if column == "page_views":
+            return str(int(rng.integers(1_001, 50_001)))
+        if column == "session_duration":
+            return str(int(rng.integers(7_201, 200_001)))
+        if column == "rating":
+            return pick(rng, BAD_RATINGS)
+        if column == "price":
+            return cents_str(int(rng.integers(1_000_001, 5_000_001)))
+    if kind.fault == UNKNOWN_CATEGORY:
+        return pick(rng, UNKNOWN_CATEGORIES)
+    raise ValueError(f"no CSV fault {kind.fault} for column {column!r}")
+
+
+def render_csv(source: str, path: str, header: tuple[str, ...], columns: list[pa.Array],
+               plan: FaultPlan, rng: np.random.Generator) -> RenderedFile:
+    """CSV text of ``columns`` (clean text per column) with the planned faults applied."""
+    kinds = KINDS[source]
+    lines = join_lines(columns, ",")
+    n = len(lines)
+    records: list[FaultRecord] = []
+    appended: list[str] = []
+    if len(plan.rows):
+        take = pa.array(plan.rows)
+        fields = [column.take(take).to_pylist() for column in columns]
+        for j, (row, kind_index) in enumerate(zip(plan.rows.tolist(), plan.kinds.tolist(),
+                                                  strict=True)):
+            kind = kinds[kind_index]
+            values = [field[j] for field in fields]
+            line = row + 2
+            if kind.fault == DUPLICATE:
+                appended.append(lines[row])
+                if not kind.reason:  # exact copy, kept by staging: the copy is the fault
+                    line = n + len(appended) + 1
+            elif kind.fault == WRONG_COLUMNS:
+                if rng.random() < 0.5:
+                    lines[row] = ",".join(values[:-1])
+                else:
+                    lines[row] = ",".join([*values, values[-1]])
+            else:
+                position = header.index(kind.column)
+                values[position] = _bad_csv_value(rng, kind, values[position])
+                lines[row] = ",".join(values)
+            records.append((source, path, line, kind.fault, kind.column, kind.reason))
+    lines.extend(appended)
+    text = ",".join(header) + "\n" + "\n".join(lines) + "\n"
+    records.sort(key=lambda record: record[2])
+    return RenderedFile(path=path, rows=len(lines), records=records, text=text)
+
+
+# --- events (JSON Lines) ---------------------------------------------------------------
+
+
+def _json_object(pairs: dict[str, str]) -> str:
+    """Serialise key -> JSON text pairs in insertion order, compactly."""
+    return "{" + ",".join(f'"{key}":{value}' for key, value in pairs.items()) + "}"
+
+
+def _quote(text: str) -> str:
+    return '"' + text + '"'
+
+
+@dataclass
+class EventColumns:
+    """Clean text pieces of a day's events (rows ordered by time)."""
+
+    user: pa.Array
+    event_type: pa.Array
+    timestamp: pa.Array
+    product: pa.Array
+    quantity: pa.Array
+    amount: pa.Array
+    query: pa.Array
+    type_code: np.ndarray
+
+
+def event_columns(user_ids: np.ndarray, tz_code: np.ndarray, product_ids: np.ndarray,
+                  type_code: np.ndarray, event_at: np.ndarray, quantity: np.ndarray,
+                  amount: np.ndarray, query: np.ndarray) -> EventColumns:
+    local = event_at + TZ_OFFSETS[tz_code]
+    timestamp = pc.binary_join_element_wise(
+        pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, tz_code), ""
+    )
+    return EventColumns(
+        user=int_text(user_ids),
+        event_type=str_take(EVENT_TYPES, type_code),
+        timestamp=timestamp,
+        product=int_text(product_ids),
+        quantity=int_text(quantity),
+        amount=cents_text(np.maximum(amount, 0)),
+        query=str_take(SEARCH_QUERIES, query),
+        type_code=type_code,
+    )
+
+
+def _clean_event_lines(cols: EventColumns) -> list[str]:
+    code = pa.array(cols.type_code)
+    page = pc.binary_join_element_wise(
+        '{"page":"/products/', cols.product, '","product_id":', cols.product, "}", ""
+    )
+    cart = pc.binary_join_element_wise(
+        '{"product_id":', cols.product, ',"quantity":', cols.quantity, "}", ""
+    )
+    purchase = pc.binary_join_element_wise(
+        '{"product_id":', cols.product, ',"quantity":', cols.quantity,
+        ',"amount":', cols.amount, "}", "",
+    )
+    search = pc.binary_join_element_wise('{"query":"', cols.query, '"}', "")
+    is_page = pc.or_(pc.equal(code, PAGE_VIEW), pc.equal(code, CLICK))
+    data = pc.case_when(
+        pc.make_struct(is_page, pc.equal(code, ADD_TO_CART), pc.equal(code, PURCHASE)),
+        page, cart, purchase, search,
+    )
+    return pc.binary_join_element_wise(
+        '{"user_id":', cols.user, ',"event_type":"', cols.event_type,
+        '","timestamp":"', cols.timestamp, '","data":', data, "}", "",
+    ).to_pylist()
+
+
+def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str, str]]:
+    """The top-level pairs (key -> JSON text) of a clean event line, and its data pairs."""
+    product = cols.product[row].as_py()
+    code = int(cols.type_code[row])
+    if code in (PAGE_VIEW, CLICK):
+        data = {"page": _quote(f"/products/{product}"), "product_id": product}
+    elif code == ADD_TO_CART:
+        data = {"product_id": product, "quantity": cols.quantity[row].as_py()}
+    elif code == PURCHASE:
+        data = {"product_id": product, "quantity": cols.quantity[row].as_py(),
+                "amount": cols.amount[row].as_py()}
+    else:
+        data = {"query": _quote(cols.query[row].as_py())}
+    pairs = {
+        "user_id": cols.user[row].as_py(),
+        "event_type": _quote(cols.event_type[row].as_py()),
+        "timestamp": _quote(cols.timestamp[row].as_py()),
+        "data": _json_object(data),
+    }
+    return pairs, data
+
+
+def _faulty_event_line(rng: np.random.Generator, kind: FaultKind, cols: EventColumns,
+                       row: int) -> str:
+    pairs, data = _event_pairs(cols, row)
+    column = kind.column
+    if kind.fault == NULL:
+        if rng.random() < 0.5:
+            pairs[column] = "null"
+        else:
+            del pairs[column]
+    elif kind.fault == BAD_NUMBER and column == "user_id":
+        pairs["user_id"] = _quote(pick(rng, BAD_NUMBERS))
+    elif kind.fault == BAD_DATE:
+        pairs["timestamp"] = _quote(pick(rng, BAD_ISO_TIMESTAMPS))
+    elif kind.fault == UNKNOWN_EVENT_TYPE:
+        pairs["event_type"] = _quote(pick(rng, UNKNOWN_EVENT_TYPES))
+    elif kind.fault == NOT_AN_OBJECT:
+        pairs["data"] = pick(rng, ('"oops"', "[1,2]", "42"))
+    elif kind.fault == MISSING_AMOUNT:
+        del data["amount"]
+        pairs["data"] = _json_object(data)
+    elif kind.fault == BAD_NUMBER and column == "amount":
+        data["amount"] = _quote(pick(rng, BAD_NUMBERS))
+        pairs["data"] = _json_object(data)
+    elif kind.fault == NON_POSITIVE:
+        data["amount"] = "0" if rng.random() < 0.3 else "-" + data["amount"]
+        pairs["data"] = _json_object(data)
+    elif kind.fault == MALFORMED_JSON:
+        clean = _json_object(pairs)
+        if rng.random() < 0.5:  # cut off inside the timestamp string
+            return clean[: clean.index('"timestamp":"') + 17]
+        return clean.replace('"', "'")  # Python-repr style quotes
+    else:
+        raise ValueError(f"no event fault {kind.fault} for column {column!r}")
+    return _json_object(pairs)
+
+
+def render_events(day_text: str, day_start: int, cols: EventColumns, event_at: np.ndarray,
+                  plan: FaultPlan, rng: np.random.Generator) -> list[RenderedFile]:
+    """One JSON Lines file per UTC hour that has events."""
+    lines = _clean_event_lines(cols)
+    kinds = KINDS["events"]
+    hour = (event_at - day_start) // 3_600
+    hour_start = np.searchsorted(hour, np.arange(25))
+    faults_by_row: dict[int, FaultKind] = {}
+    for row, kind_index in zip(plan.rows.tolist(), plan.kinds.tolist(), strict=True):
+        kind = kinds[kind_index]
+        lines[row] = _faulty_event_line(rng, kind, cols, row)
+        faults_by_row[row] = kind
+    files: list[RenderedFile] = []
+    for h in range(24):
+        first, end = int(hour_start[h]), int(hour_start[h + 1])
+        if first == end:
+            continue
+        path = f"events/{day_text}/events_{day_text}T{h:02d}.jsonl"
+        records: list[FaultRecord] = [
+            ("events", path, row - first + 1, kind.fault, kind.column, kind.reason)
+            for row, kind in sorted(faults_by_row.items())
+            if first <= row < end
+        ]
+        text = "\n".join(lines[first:end]) + "\n"
+        files.append(RenderedFile(path=path, rows=end - first, records=records, text=text))
+    return files
+
+
+# --- transactions (Parquet) --------------------------------------------------------------
+
+DECIMAL = pa.decimal128(18, 2)
+
+
+def _decimal_from_cents(cents: np.ndarray) -> pa.Array:
+    words = np.empty((len(cents), 2), dtype="<i8")
+    words[:, 0] = cents
+    words[:, 1] = np.where(cents < 0, -1, 0)
+    return pa.Array.from_buffers(DECIMAL, len(cents), [None, pa.py_buffer(words.tobytes())])
+
+
+def render_transactions(path: str, tx: DayTransactions, user_ids: np.ndarray,
+                        plan: FaultPlan, rng: np.random.Generator) -> RenderedFile:
+    kinds = KINDS["transactions"]
+    ids = tx.transaction_id.copy()
+    users = user_ids.copy()
+    amount = tx.amount.copy()
+    at = tx.at.copy()
+    n = len(ids)
+    nulls = {column: np.zeros(n, dtype=bool)
+             for column in ("transaction_id", "user_id", "amount", "timestamp")}
+    copies: list[int] = []
+    records: list[FaultRecord] = []
+    for row, kind_index in zip(plan.rows.tolist(), plan.kinds.tolist(), strict=True):
+        kind = kinds[kind_index]
+        if kind.fault == NULL:
+            nulls[kind.column][row] = True
+        elif kind.fault == NON_POSITIVE:
+            amount[row] = 0 if rng.random() < 0.3 else -amount[row]
+        elif kind.fault == DUPLICATE:
+            copies.append(row)  # re-sent at the end of the file; this row is rejected
+        else:
+            raise ValueError(f"no transactions fault {kind.fault}")
+        records.append(("transactions", path, row + 1, kind.fault, kind.column, kind.reason))
+    if copies:
+        again = np.array(copies, dtype=np.int64)
+        ids, users = np.concatenate([ids, ids[again]]), np.concatenate([users, users[again]])
+        amount, at = np.concatenate([amount, amount[again]]), np.concatenate([at, at[again]])
+        for column, mask in nulls.items():
+            nulls[column] = np.concatenate([mask, np.zeros(len(again), dtype=bool)])
+    amount_array = _decimal_from_cents(amount)
+    if nulls["amount"].any():
+        amount_array = pc.if_else(pa.array(nulls["amount"]), pa.scalar(None, DECIMAL),
+                                  amount_array)
+    table = pa.table({
+        "transaction_id": pa.array(ids, pa.int64(), mask=nulls["transaction_id"]),
+        "user_id": pa.array(users, pa.int64(), mask=nulls["user_id"]),
+        "amount": amount_array,
+        "timestamp": pa.array(at * 1_000_000, pa.timestamp("us"), mask=nulls["timestamp"]),
+    })
+    return RenderedFile(path=path, rows=table.num_rows, records=records, table=table)

@@ -1,0 +1,159 @@
+"""The raw schema's bookkeeping tables: the load ledger and the quarantine.
+
+``raw._load_ledger`` has one row per file per load attempt; ``raw._quarantine`` one row per
+physical line that could not be parsed at all. Both are created here, with the raw tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from ingest.contracts import (
+    CONTRACTS,
+    EXTRA_COLUMN,
+    LEDGER_TABLE,
+    QUARANTINE_TABLE,
+    RAW_SCHEMA,
+    SourceContract,
+)
+from ingest.sql import qualified, quote_ident
+
+LEDGER = qualified(RAW_SCHEMA, LEDGER_TABLE)
+QUARANTINE = qualified(RAW_SCHEMA, QUARANTINE_TABLE)
+
+LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("batch_id", "varchar"),
+    ("source", "varchar"),
+    ("path", "varchar"),
+    ("size_bytes", "bigint"),
+    ("sha256", "varchar"),
+    ("rows_read", "bigint"),
+    ("rows_loaded", "bigint"),
+    ("rows_quarantined", "bigint"),
+    ("status", "varchar"),
+    ("error", "varchar"),
+    ("started_at", "timestamp"),
+    ("finished_at", "timestamp"),
+)
+QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_batch_id", "varchar"),
+    ("source", "varchar"),
+    ("source_file", "varchar"),
+    ("line_number", "bigint"),
+    ("raw_line", "varchar"),
+    ("reason", "varchar"),
+    ("quarantined_at", "timestamp"),
+)
+LINEAGE_DDL: tuple[tuple[str, str], ...] = (
+    ("_batch_id", "varchar"),
+    ("_source_file", "varchar"),
+    ("_row_number", "bigint"),
+    ("_loaded_at", "timestamp"),
+)
+
+STATUS_LOADED = "loaded"
+STATUS_SKIPPED = "skipped_duplicate"
+STATUS_FAILED = "failed"
+
+
+def _columns_ddl(columns: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{quote_ident(name)} {sql_type}" for name, sql_type in columns)
+
+
+def raw_table_columns(contract: SourceContract) -> tuple[tuple[str, str], ...]:
+    """The raw table of ``contract``: its columns as text, ``_extra`` JSON, then lineage."""
+    return (
+        *((name, "varchar") for name in contract.column_names),
+        (EXTRA_COLUMN, "json"),
+        *LINEAGE_DDL,
+    )
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, one table per contract, the ledger and the quarantine."""
+    con.execute(f"create schema if not exists {quote_ident(RAW_SCHEMA)}")
+    con.execute(f"create table if not exists {LEDGER} ({_columns_ddl(LEDGER_COLUMNS)})")
+    con.execute(f"create table if not exists {QUARANTINE} ({_columns_ddl(QUARANTINE_COLUMNS)})")
+    for contract in CONTRACTS.values():
+        table = qualified(RAW_SCHEMA, contract.table)
+        columns = _columns_ddl(raw_table_columns(contract))
+        con.execute(f"create table if not exists {table} ({columns})")
+
+
+@dataclass
+class LedgerEntry:
+    """One row of ``raw._load_ledger``."""
+
+    batch_id: str
+    source: str
+    path: str
+    size_bytes: int | None
+    sha256: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    status: str
+    error: str | None
+    started_at: datetime
+    finished_at: datetime
+
+    def as_row(self) -> list[object]:
+        return [
+            self.batch_id,
+            self.source,
+            self.path,
+            self.size_bytes,
+            self.sha256,
+            self.rows_read,
+            self.rows_loaded,
+            self.rows_quarantined,
+            self.status,
+            self.error,
+            self.started_at,
+            self.finished_at,
+        ]
+
+
+def write_entries(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
+    if not entries:
+        return
+    placeholders = ", ".join("?" for _ in LEDGER_COLUMNS)
+    con.executemany(f"insert into {LEDGER} values ({placeholders})", [e.as_row() for e in entries])
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> str | None:
+    """The path under which this content was already loaded for ``source``, if it was."""
+    row = con.execute(
+        f"select path from {LEDGER} where source = ? and sha256 = ? and status = ? limit 1",
+        [source, sha256, STATUS_LOADED],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def read_ledger(
+    con: duckdb.DuckDBPyConnection, *, source: str | None = None, limit: int | None = None
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Ledger rows, newest first."""
+    sql = (
+        "select batch_id, source, path, status, rows_read, rows_loaded, rows_quarantined,"
+        f" size_bytes, started_at, error from {LEDGER}"
+        " where (? is null or source = ?) order by started_at desc, path limit ?"
+    )
+    result = con.execute(sql, [source, source, limit if limit is not None else 2**62])
+    return [column[0] for column in result.description], result.fetchall()
+
+
+def read_quarantine(
+    con: duckdb.DuckDBPyConnection, *, source: str | None = None, limit: int | None = None
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Quarantined lines, newest load first, then by file and line."""
+    sql = (
+        "select source, source_file, line_number, reason, raw_line, _batch_id"
+        f" from {QUARANTINE} where (? is null or source = ?)"
+        " order by quarantined_at desc, source_file, line_number limit ?"
+    )
+    result = con.execute(sql, [source, source, limit if limit is not None else 2**62])
+    return [column[0] for column in result.description], result.fetchall()

@@ -1,0 +1,389 @@
+"""Read one landing file with DuckDB's native readers into the session's staging tables.
+
+Every reader is set-based: DuckDB reads and parses the file, Python only assembles SQL from
+quoted identifiers and passes every value (paths, names, ids) as a parameter.
+
+Text formats (CSV, JSON Lines) are read as physical lines first, one VARCHAR per line, with
+``read_csv`` in single-column mode (no quoting, a delimiter that does not occur in text).
+With ``preserve_insertion_order`` the temporary table keeps the file's order, so its rowid
+plus the lines the reader rejected (invalid UTF-8, reported by ``store_rejects`` with their
+exact line) gives each row its physical line number, even when DuckDB reads in parallel.
+CSV fields are then split in SQL (``string_split``; a regular expression for the rare lines
+with quotes), JSON is parsed with DuckDB's JSON functions. Lines that cannot be parsed go to
+the quarantine with their text and a reason; the rest go to the raw table, as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+from ingest.contracts import SourceContract
+from ingest.discover import LandingFile
+from ingest.errors import FileLoadError, MissingColumnError
+from ingest.sql import quote_ident
+
+LINES_TABLE = "temp.ingest_lines"
+REJECTS_TABLE = "ingest_reject_errors"
+REJECT_SCANS_TABLE = "ingest_reject_scans"
+QUARANTINE_STAGE = "temp.ingest_stage_quarantine"
+# A field separator no text line contains, so that each physical line is one value.
+LINE_DELIMITER = "\x1e\x1f\x1e\x1f"
+CSV_DELIMITER = ","
+CSV_QUOTE = '"'
+_FIELD = '"(?:[^"]|"")*"|[^,"]*'
+CSV_LINE_PATTERN = f"(?:{_FIELD})(?:,(?:{_FIELD}))*"
+CSV_FIELD_PATTERN = f",({_FIELD})"
+
+
+def stage_table(contract: SourceContract) -> str:
+    return f"temp.{quote_ident('ingest_stage_' + contract.table)}"
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What every row of one `load` invocation carries."""
+
+    batch_id: str
+    loaded_at: datetime
+
+
+@dataclass
+class StagedFile:
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_loaded + self.rows_quarantined
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+    row = con.execute(sql, params).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+@dataclass(frozen=True)
+class LinesRead:
+    """How many physical lines the line reader kept, and how many it rejected."""
+
+    kept: int = 0
+    rejected: int = 0
+
+
+def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile) -> LinesRead:
+    """Read a text file's physical lines into LINES_TABLE, in file order.
+
+    Must run outside an open transaction: rowids of uncommitted rows are not 0-based, and the
+    rowid is what numbers the lines. The table is scratch space; staging reads it afterwards.
+    """
+    if item.contract.file_format == "parquet":
+        return LinesRead()
+    con.execute(f"drop table if exists temp.{REJECTS_TABLE}")
+    con.execute(f"drop table if exists temp.{REJECT_SCANS_TABLE}")
+    compression = "gzip" if item.path.name.endswith(".gz") else "none"
+    # Keep the file's order in the table (its rowid numbers the lines); nowhere else needed.
+    con.execute("set preserve_insertion_order = true")
+    con.execute(
+        f"create or replace temp table {LINES_TABLE} as"
+        " select line from read_csv(?, columns = {'line': 'VARCHAR'}, header = false,"
+        " delim = ?, quote = '', escape = '', auto_detect = false, compression = ?,"
+        " store_rejects = true, rejects_table = ?, rejects_scan = ?)",
+        [str(item.path), LINE_DELIMITER, compression, REJECTS_TABLE, REJECT_SCANS_TABLE],
+    )
+    con.execute("set preserve_insertion_order = false")
+    kept = _count(con, f"select count(*) from {LINES_TABLE}", [])
+    rejected = _count(con, f"select count(distinct line) from temp.{REJECTS_TABLE}", [])
+    return LinesRead(kept, rejected)
+
+
+def _numbered_lines_cte(rejected: int) -> str:
+    """A CTE ``numbered(line_number, line)`` over LINES_TABLE with physical line numbers.
+
+    The k-th kept line (0-based rowid k) sits after every rejected line r_i (i-th rejected,
+    1-based) that has fewer than k+1 kept lines before it, i.e. r_i - i <= k.
+    """
+    if rejected == 0:
+        return f"numbered as (select rowid + 1 as line_number, line from {LINES_TABLE})"
+    return f"""
+        rejected as (
+            select
+                line as line_number,
+                row_number() over (order by line) as rejected_so_far,
+            from (select distinct line from temp.{REJECTS_TABLE})
+        ),
+        gaps as (
+            select
+                line_number - rejected_so_far as kept_before,
+                max(rejected_so_far) as shift,
+            from rejected
+            group by all
+        ),
+        numbered as (
+            select
+                lines.rowid + 1 + coalesce(gaps.shift, 0) as line_number,
+                lines.line as line,
+            from {LINES_TABLE} as lines
+            asof left join gaps
+                on lines.rowid >= gaps.kept_before
+        )"""
+
+
+def _quarantine_rejects(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, *, first_line: int
+) -> int:
+    """Move the lines the reader rejected (invalid UTF-8, over-long lines) to quarantine."""
+    result = con.execute(
+        f"insert into {QUARANTINE_STAGE}"
+        " select ?, ?, ?, line, any_value(csv_line),"
+        " lower(any_value(error_type)) || ': ' || any_value(error_message), ?"
+        f" from temp.{REJECTS_TABLE} where line >= ? group by line",
+        [ctx.batch_id, item.source, item.source_file, ctx.loaded_at, first_line],
+    ).fetchone()
+    return int(result[0]) if result else 0
+
+
+def _parse_header(item: LandingFile, header: str) -> list[str]:
+    names = [name.strip() for name in next(csv.reader([header.lstrip("\ufeff")]))]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise FileLoadError(item.source_file, f"duplicate column {name!r} in the header")
+        seen.add(name)
+    return names
+
+
+def _check_columns(item: LandingFile, present: list[str], *, kind: str = "column") -> list[str]:
+    """Raise on a missing required column; return the unknown extra columns."""
+    missing = [name for name in item.contract.required if name not in present]
+    if len(missing) == 1:
+        raise MissingColumnError(item.source_file, missing[0], kind=kind)
+    if missing:
+        names = ", ".join(repr(name) for name in missing)
+        raise FileLoadError(item.source_file, f"missing required {kind}s {names}")
+    return [name for name in present if name not in item.contract.column_names]
+
+
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
+) -> StagedFile:
+    kept, rejected = lines.kept, lines.rejected
+    if kept + rejected == 0:
+        raise FileLoadError(item.source_file, "file is empty")
+    numbered = _numbered_lines_cte(rejected)
+    header_row = con.execute(
+        f"with {numbered} select line from numbered where line_number = 1"
+    ).fetchone()
+    if header_row is None or header_row[0] is None:
+        raise FileLoadError(item.source_file, "line 1: the header is missing or not UTF-8 text")
+    header = _parse_header(item, str(header_row[0]))
+    if kept + rejected == 1:
+        raise FileLoadError(item.source_file, "header only, no data rows")
+    extras = _check_columns(item, header)
+
+    # The fields of a line: split at commas, or parse quoted fields when the line has quotes.
+    parsed = f"""{numbered},
+        parsed as (
+            select
+                line_number,
+                line,
+                case
+                    when line is null then null
+                    when not contains(line, ?) then string_split(line, ?)
+                    when regexp_full_match(line, ?) then list_transform(
+                        regexp_extract_all(? || line, ?, 1),
+                        lambda field: if(
+                            starts_with(field, ?),
+                            replace(substr(field, 2, length(field) - 2), '""', '"'),
+                            field
+                        )
+                    )
+                end as fields,
+            from numbered
+            where line_number > 1
+        )"""
+    parsed_params: list[object] = [
+        CSV_QUOTE,
+        CSV_DELIMITER,
+        CSV_LINE_PATTERN,
+        CSV_DELIMITER,
+        CSV_FIELD_PATTERN,
+        CSV_QUOTE,
+    ]
+    width = len(header)
+    select_list: list[str] = []
+    select_params: list[object] = []
+    for name in item.contract.column_names:
+        if name in header:
+            select_list.append("nullif(fields[?], '')")
+            select_params.append(header.index(name) + 1)
+        else:
+            select_list.append("cast(null as varchar)")
+    if extras:
+        pairs = ", ".join("?, nullif(fields[?], '')" for _ in extras)
+        select_list.append(f"json_object({pairs})")
+        for name in extras:
+            select_params.extend([name, header.index(name) + 1])
+    else:
+        select_list.append("cast(null as json)")
+    loaded = con.execute(
+        f"insert into {stage_table(item.contract)} with {parsed}"
+        f" select {', '.join(select_list)}, ?, ?, line_number, ?"
+        " from parsed where len(fields) = ?",
+        [*parsed_params, *select_params, ctx.batch_id, item.source_file, ctx.loaded_at, width],
+    ).fetchone()
+    quarantined = con.execute(
+        f"insert into {QUARANTINE_STAGE} with {parsed}"
+        " select ?, ?, ?, line_number, coalesce(line, ''),"
+        " case"
+        "     when line is null then 'empty line'"
+        "     when fields is null then 'unbalanced or misplaced quotes'"
+        "     else 'expected ' || ? || ' fields, found ' || len(fields)"
+        " end, ?"
+        " from parsed where fields is null or len(fields) <> ?",
+        [*parsed_params, ctx.batch_id, item.source, item.source_file, width, ctx.loaded_at, width],
+    ).fetchone()
+    staged = StagedFile(
+        rows_loaded=int(loaded[0]) if loaded else 0,
+        rows_quarantined=int(quarantined[0]) if quarantined else 0,
+        extra_columns=extras,
+    )
+    staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=2)
+    _check_accounting(item, staged, physical_data_lines=kept + rejected - 1)
+    return staged
+
+
+def stage_jsonl(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
+) -> StagedFile:
+    kept, rejected = lines.kept, lines.rejected
+    if kept + rejected == 0:
+        raise FileLoadError(item.source_file, "file is empty")
+    contract = item.contract
+    classified = f"""{_numbered_lines_cte(rejected)},
+        classified as (
+            select
+                line_number,
+                line,
+                case
+                    when line is null or trim(line) = '' then 'empty line'
+                    when not json_valid(line) then 'malformed JSON'
+                    when json_type(line) <> 'OBJECT' then 'not a JSON object'
+                end as problem,
+            from numbered
+        )"""
+    key_counts = con.execute(
+        f"with {classified} select count_if(problem is null), "
+        + ", ".join(
+            "count_if(case when problem is null then json_exists(line, ?) end)"
+            for _ in contract.required
+        )
+        + " from classified",
+        [_json_path(name) for name in contract.required],
+    ).fetchone()
+    assert key_counts is not None
+    if key_counts[0] > 0:
+        present = [name for name, n in zip(contract.required, key_counts[1:], strict=True) if n]
+        _check_columns(item, present, kind="key")
+    keys_row = con.execute(
+        f"with {classified} select list(distinct key order by key) from"
+        " (select unnest(json_keys(line)) as key from classified where problem is null)"
+        " where not list_contains(?, key)",
+        [list(contract.column_names)],
+    ).fetchone()
+    extras = [str(key) for key in (keys_row[0] or [])] if keys_row else []
+    removal = json.dumps(dict.fromkeys(contract.column_names))
+    select_list = ", ".join(f"json_values[{i}]" for i in range(1, len(contract.columns) + 1))
+    loaded = con.execute(
+        f"insert into {stage_table(contract)} with {classified},"
+        " extracted as (select line_number, line, json_extract_string(line, ?) as json_values"
+        " from classified where problem is null)"
+        f" select {select_list},"
+        " nullif(cast(json_merge_patch(line, ?) as varchar), '{}')::json, ?, ?, line_number, ?"
+        " from extracted",
+        [
+            [_json_path(name) for name in contract.column_names],
+            removal,
+            ctx.batch_id,
+            item.source_file,
+            ctx.loaded_at,
+        ],
+    ).fetchone()
+    quarantined = con.execute(
+        f"insert into {QUARANTINE_STAGE} with {classified}"
+        " select ?, ?, ?, line_number, coalesce(line, ''), problem, ?"
+        " from classified where problem is not null",
+        [ctx.batch_id, item.source, item.source_file, ctx.loaded_at],
+    ).fetchone()
+    staged = StagedFile(
+        rows_loaded=int(loaded[0]) if loaded else 0,
+        rows_quarantined=int(quarantined[0]) if quarantined else 0,
+        extra_columns=extras,
+    )
+    staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=1)
+    _check_accounting(item, staged, physical_data_lines=kept + rejected)
+    return staged
+
+
+def _json_path(key: str) -> str:
+    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def stage_parquet(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
+) -> StagedFile:
+    del lines  # Parquet is read directly, not as lines.
+    schema = con.execute(
+        "select column_name from (describe select * from read_parquet(?))", [str(item.path)]
+    ).fetchall()
+    present = [str(row[0]) for row in schema]
+    extras = _check_columns(item, present)
+    select_list = [
+        f"cast({quote_ident(name)} as varchar)" if name in present else "cast(null as varchar)"
+        for name in item.contract.column_names
+    ]
+    params: list[object] = []
+    if extras:
+        pairs = ", ".join(f"?, cast({quote_ident(name)} as varchar)" for name in extras)
+        select_list.append(f"json_object({pairs})")
+        for name in extras:
+            params.append(name)
+    else:
+        select_list.append("cast(null as json)")
+    # file_row_number is 0-based; the contract's _row_number is the 1-based row index.
+    loaded = con.execute(
+        f"insert into {stage_table(item.contract)}"
+        f" select {', '.join(select_list)}, ?, ?, file_row_number + 1, ?"
+        " from read_parquet(?, file_row_number = true)",
+        [*params, ctx.batch_id, item.source_file, ctx.loaded_at, str(item.path)],
+    ).fetchone()
+    staged = StagedFile(rows_loaded=int(loaded[0]) if loaded else 0, extra_columns=extras)
+    if staged.rows_loaded == 0:
+        raise FileLoadError(item.source_file, "no data rows")
+    return staged
+
+
+def _check_accounting(item: LandingFile, staged: StagedFile, *, physical_data_lines: int) -> None:
+    """Nothing lost: every physical data line is either staged or quarantined, exactly once."""
+    if staged.rows_read != physical_data_lines:
+        raise FileLoadError(
+            item.source_file,
+            f"line accounting mismatch: {physical_data_lines} lines read, {staged.rows_loaded}"
+            f" loaded + {staged.rows_quarantined} quarantined (a bug in ingest; please report)",
+        )
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
+) -> StagedFile:
+    """Stage ``item`` into its source's staging table and the quarantine stage.
+
+    ``lines`` is what ``read_lines`` returned for it (run first, outside the transaction).
+    """
+    readers = {"csv": stage_csv, "jsonl": stage_jsonl, "parquet": stage_parquet}
+    return readers[item.contract.file_format](con, item, ctx, lines)

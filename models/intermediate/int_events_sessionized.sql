@@ -1,0 +1,199 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='event_date',
+        on_schema_change='fail',
+    )
+}}
+{#-
+    Incremental by whole event dates. A run takes the staged events loaded after the newest
+    _loaded_at already here, and rebuilds every date from the earliest date those events fall
+    on: a new day at the end costs that day; a late file for an old day rebuilds from that
+    day on (later session numbers may shift). Rows already here before that date are the
+    context: each user's last event, its session number and time, so that a session going
+    over midnight keeps its number. Validity of a staged event depends on its own row only,
+    so rows never leave stg_events; a change of the accepted_event_types seed needs
+    --full-refresh.
+-#}
+{%- set gap_minutes = 30 -%}
+
+with
+
+{% if is_incremental() %}
+
+already_built as (
+    select * from {{ this }}
+),
+
+new_events as (
+    select staged.*
+    from {{ ref('stg_events') }} as staged
+    where staged._loaded_at > (
+        select coalesce(max(already_built._loaded_at), cast('1900-01-01' as timestamp))
+        from already_built
+    )
+),
+
+rebuild_from as (
+    select min(new_events.event_date) as event_date from new_events
+),
+
+-- The events to (re)number: the new ones and those already here on or after rebuild_from.
+events as (
+    select
+        new_events.event_id,
+        new_events.user_id,
+        new_events.event_type,
+        new_events.event_at,
+        new_events.event_date,
+        new_events.product_id,
+        new_events.amount,
+        new_events.page,
+        new_events.search_query,
+        new_events.data,
+        new_events._batch_id,
+        new_events._source_file,
+        new_events._row_number,
+        new_events._loaded_at
+    from new_events
+
+    union all
+
+    select
+        already_built.event_id,
+        already_built.user_id,
+        already_built.event_type,
+        already_built.event_at,
+        already_built.event_date,
+        already_built.product_id,
+        already_built.amount,
+        already_built.page,
+        already_built.search_query,
+        already_built.data,
+        already_built._batch_id,
+        already_built._source_file,
+        already_built._row_number,
+        already_built._loaded_at
+    from already_built
+    inner join rebuild_from
+        on already_built.event_date >= rebuild_from.event_date
+),
+
+-- Each user's last event before rebuild_from, where the numbering continues. Session
+-- numbers grow with (event_at, event_id), so the last event holds the highest of each.
+context as (
+    select
+        already_built.user_id,
+        max(already_built.event_at) as previous_event_at,
+        max(already_built.session_number) as previous_session_number
+    from already_built
+    inner join rebuild_from
+        on already_built.event_date < rebuild_from.event_date
+    where already_built.user_id in (select events.user_id from events)
+    group by already_built.user_id
+),
+
+{% else %}
+
+events as (
+    select
+        event_id,
+        user_id,
+        event_type,
+        event_at,
+        event_date,
+        product_id,
+        amount,
+        page,
+        search_query,
+        data,
+        _batch_id,
+        _source_file,
+        _row_number,
+        _loaded_at
+    from {{ ref('stg_events') }}
+),
+
+context as (
+    select
+        cast(null as {{ dbt.type_bigint() }}) as user_id,
+        cast(null as {{ dbt.type_timestamp() }}) as previous_event_at,
+        cast(null as {{ dbt.type_bigint() }}) as previous_session_number
+    where false
+),
+
+{% endif %}
+
+with_previous as (
+    select
+        events.*,
+        coalesce(
+            lag(events.event_at) over (
+                partition by events.user_id
+                order by events.event_at, events.event_id
+            ),
+            context.previous_event_at
+        ) as previous_event_at,
+        coalesce(context.previous_session_number, 0) as previous_session_number
+    from events
+    left join context
+        on events.user_id = context.user_id
+),
+
+flagged as (
+    select
+        with_previous.*,
+        case
+            when with_previous.previous_event_at is null then 1
+            when
+                with_previous.event_at
+                > {{ dbt.dateadd('minute', gap_minutes, 'with_previous.previous_event_at') }}
+                then 1
+            else 0
+        end as starts_session
+    from with_previous
+),
+
+numbered as (
+    select
+        flagged.*,
+        flagged.previous_session_number + sum(flagged.starts_session) over (
+            partition by flagged.user_id
+            order by flagged.event_at, flagged.event_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from flagged
+),
+
+final as (
+    select
+        -- ids
+        numbered.event_id,
+        {{ dbt.hash(dbt.concat([
+            dbt.safe_cast('numbered.user_id', api.Column.translate_type('string')),
+            "'|'",
+            dbt.safe_cast('numbered.session_number', api.Column.translate_type('string')),
+        ])) }} as session_id,
+        numbered.user_id,
+        cast(numbered.session_number as {{ dbt.type_bigint() }}) as session_number,
+        numbered.starts_session = 1 as is_session_start,
+        -- the event
+        numbered.event_type,
+        numbered.event_at,
+        numbered.event_date,
+        numbered.previous_event_at,
+        numbered.product_id,
+        numbered.amount,
+        numbered.page,
+        numbered.search_query,
+        numbered.data,
+        -- lineage
+        numbered._batch_id,
+        numbered._source_file,
+        numbered._row_number,
+        numbered._loaded_at
+    from numbered
+)
+
+select * from final

@@ -1,0 +1,50 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='sale_id',
+        on_schema_change='fail',
+    )
+}}
+{#-
+    Every column is computed from its own row, so a run only adds the staged rows loaded
+    after the newest _loaded_at already here: a new day costs that day. Rows never leave
+    stg_sales (validity depends on the row alone).
+-#}
+with
+
+sales as (
+    select * from {{ ref('stg_sales') }}
+    {% if is_incremental() -%}
+    where _loaded_at > (
+        select coalesce(max(already_built._loaded_at), cast('1900-01-01' as timestamp))
+        from {{ this }} as already_built
+    )
+    {%- endif %}
+),
+
+final as (
+    select
+        -- ids
+        sales.sale_id,
+        sales.sale_date,
+        sales.product_id,
+        sales.customer_id,
+        -- measures
+        sales.quantity,
+        sales.price,
+        cast(sales.quantity * sales.price as decimal(18, 2)) as total_amount,
+        -- date parts, as pandas' dt accessors give them
+        cast({{ dbt.date_part('year', 'sales.sale_date') }} as integer) as sale_year,
+        cast({{ dbt.date_part('month', 'sales.sale_date') }} as integer) as sale_month,
+        cast({{ dbt.date_part('day', 'sales.sale_date') }} as integer) as sale_day,
+        {{ day_of_week_monday_zero('sales.sale_date') }} as day_of_week,
+        -- lineage
+        sales._batch_id,
+        sales._source_file,
+        sales._row_number,
+        sales._loaded_at
+    from sales
+)
+
+select * from final

@@ -1,0 +1,24 @@
+"""Metrics of the purchase-propensity model: the time split and its AUC, one row per build.
+
+Thin: the logic lives in pipeline_ml.propensity (unit-tested with pytest).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline_ml import propensity
+from pipeline_ml.recommend import arrow_table
+from pipeline_ml.settings import as_float, as_int
+
+
+def model(dbt: Any, session: Any) -> Any:
+    dbt.config(materialized="table")
+    settings = propensity.PropensitySettings(
+        horizon_days=as_int(dbt.config.get("horizon_days"), "horizon_days", minimum=1),
+        threshold=as_float(dbt.config.get("threshold"), "threshold"),
+    )
+    return propensity.evaluate(
+        arrow_table(dbt.ref("purchase_training_set")),
+        settings,
+        built_at=datetime.now(UTC).replace(tzinfo=None),
+    )

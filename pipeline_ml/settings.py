@@ -1,0 +1,76 @@
+"""Settings the dbt Python models receive through ``dbt.config.get`` (fed by dbt vars).
+
+dbt renders ``"{{ var('x') }}"`` in yml configs to native values where it can, but a value
+may still arrive as text (e.g. from ``--vars``): every reader accepts both and fails with a
+clear message otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+from pipeline_ml.errors import InputError
+
+
+def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """An integer setting (``7`` or ``"7"``), optionally bounded below."""
+    if isinstance(value, bool):
+        raise InputError(f"setting {name} must be an integer, got {value!r}")
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise InputError(f"setting {name} must be an integer, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise InputError(f"setting {name} must be at least {minimum}, got {number}")
+    return number
+
+
+def as_float(value: object, name: str) -> float:
+    """A number setting (``0.5`` or ``"0.5"``)."""
+    if isinstance(value, bool):
+        raise InputError(f"setting {name} must be a number, got {value!r}")
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"setting {name} must be a number, got {value!r}") from None
+
+
+def as_mapping(value: object, name: str) -> Mapping[str, object]:
+    """A mapping setting: a dict, or its text (``"{'page_view': 1}"``, as dbt may render it)."""
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            raise InputError(f"setting {name} must be a mapping, got {value!r}") from None
+        if isinstance(parsed, Mapping):
+            return parsed
+    raise InputError(f"setting {name} must be a mapping, got {value!r}")
+
+
+def as_timestamp(value: object, name: str) -> datetime | None:
+    """An optional timestamp setting (the as_of var): None/empty, a datetime or ISO text.
+
+    An offset is converted to UTC and dropped, as the warehouse stores naive UTC.
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() in {"", "none"}):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(f"setting {name} must be an ISO timestamp, got {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def as_day(value: object, name: str) -> date | None:
+    """The UTC day of an optional timestamp setting (the ML models work in whole days)."""
+    parsed = as_timestamp(value, name)
+    return None if parsed is None else parsed.date()

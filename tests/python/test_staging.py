@@ -1,0 +1,228 @@
+"""Staging on the suite's generated data (fault rate 0.05): nothing lost, faults rejected.
+
+The generator writes `_faults.csv` (one line per injected fault: source, file, line, fault,
+column, expected_reason). Every fault a staging rule covers must be in
+`stg_<source>__rejected` with its reason; unparsable lines (`quarantine`) must be in
+`raw._quarantine`; faults no rule covers (an exact duplicate sales line) stay valid; and no
+line outside the faults file may be rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import Warehouse
+
+SOURCES = ("sales", "products", "user_behavior", "transactions", "events")
+
+# The staged interface the feature models read (name -> DuckDB type), lineage last.
+LINEAGE = {
+    "_batch_id": "VARCHAR",
+    "_source_file": "VARCHAR",
+    "_row_number": "BIGINT",
+    "_loaded_at": "TIMESTAMP",
+}
+STAGED_COLUMNS: dict[str, dict[str, str]] = {
+    "sales": {
+        "sale_id": "VARCHAR",
+        "sale_date": "DATE",
+        "product_id": "BIGINT",
+        "customer_id": "BIGINT",
+        "quantity": "INTEGER",
+        "price": "DECIMAL(18,2)",
+    },
+    "products": {
+        "product_id": "BIGINT",
+        "product_name": "VARCHAR",
+        "category": "VARCHAR",
+        "price": "DECIMAL(18,2)",
+        "rating": "DECIMAL(4,2)",
+        "updated_at": "TIMESTAMP",
+        "snapshot_date": "DATE",
+    },
+    "user_behavior": {
+        "behavior_id": "VARCHAR",
+        "user_id": "BIGINT",
+        "page_views": "INTEGER",
+        "session_duration": "INTEGER",
+        "behavior_at": "TIMESTAMP",
+    },
+    "transactions": {
+        "transaction_id": "BIGINT",
+        "user_id": "BIGINT",
+        "amount": "DECIMAL(18,2)",
+        "transaction_at": "TIMESTAMP",
+    },
+    "events": {
+        "event_id": "VARCHAR",
+        "user_id": "BIGINT",
+        "event_type": "VARCHAR",
+        "event_at": "TIMESTAMP",
+        "event_date": "DATE",
+        "product_id": "BIGINT",
+        "amount": "DECIMAL(18,2)",
+        "page": "VARCHAR",
+        "search_query": "VARCHAR",
+        "data": "JSON",
+    },
+}
+
+Line = tuple[str, int]  # (file relative to the landing root, 1-based line)
+
+
+def relation(schema: str, table: str) -> str:
+    """A quoted schema.table for SQL text (identifiers cannot be bound as parameters)."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, table))
+
+
+def read_faults(landing: Path) -> list[dict[str, str]]:
+    with (landing / "_faults.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def rejected_lines(warehouse: Warehouse, source: str) -> dict[Line, list[str]]:
+    """(file, line) -> reason codes of every row of stg_<source>__rejected."""
+    rows = warehouse.query(
+        "select _source_file, _row_number, rejection_reasons "
+        f"from {relation('staging', f'stg_{source}__rejected')}"
+    )
+    return {(file, int(line)): reasons.split(",") for file, line, reasons in rows}
+
+
+def columns_of(warehouse: Warehouse, schema: str, table: str) -> dict[str, str]:
+    rows = warehouse.query(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    )
+    return dict(rows)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_raw_row_is_either_staged_or_rejected(
+    built_warehouse: Warehouse, source: str
+) -> None:
+    """count(raw) = count(stg) + count(rejected), and the same lines, each exactly once."""
+    key = "_batch_id, _source_file, _row_number"
+    raw = built_warehouse.query(f"select {key} from {relation('raw', source)}")
+    staged = built_warehouse.query(f"select {key} from {relation('staging', f'stg_{source}')}")
+    rejected = built_warehouse.query(
+        f"select {key} from {relation('staging', f'stg_{source}__rejected')}"
+    )
+    assert raw, f"raw.{source} is empty: the suite data should have rows"
+    assert len(raw) == len(staged) + len(rejected)
+    assert set(staged).isdisjoint(rejected)
+    assert set(staged) | set(rejected) == set(raw)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_injected_faults_are_rejected_with_their_reason(
+    built_warehouse: Warehouse, source: str
+) -> None:
+    faults = [
+        fault
+        for fault in read_faults(built_warehouse.landing)
+        if fault["source"] == source and fault["expected_reason"] not in ("", "quarantine")
+    ]
+    rejected = rejected_lines(built_warehouse, source)
+    missing = []
+    wrong_reason = []
+    for fault in faults:
+        line = (fault["file"], int(fault["line"]))
+        if line not in rejected:
+            missing.append(fault)
+        elif fault["expected_reason"] not in rejected[line]:
+            wrong_reason.append((fault, rejected[line]))
+    assert not missing, f"{len(missing)} injected faults were not rejected, e.g. {missing[:3]}"
+    assert not wrong_reason, (
+        f"{len(wrong_reason)} faults rejected without their reason, e.g. {wrong_reason[:3]}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_line_outside_the_faults_file_is_rejected(
+    built_warehouse: Warehouse, source: str
+) -> None:
+    fault_lines = {
+        (fault["file"], int(fault["line"]))
+        for fault in read_faults(built_warehouse.landing)
+        if fault["source"] == source
+    }
+    clean_but_rejected = sorted(set(rejected_lines(built_warehouse, source)) - fault_lines)
+    assert not clean_but_rejected, (
+        f"{len(clean_but_rejected)} clean lines rejected, e.g. {clean_but_rejected[:5]}"
+    )
+
+
+@pytest.mark.slow
+def test_faults_no_rule_covers_stay_valid(built_warehouse: Warehouse) -> None:
+    """Faults with an empty expected_reason (e.g. an exact duplicate sales line) are kept."""
+    by_source: dict[str, set[Line]] = defaultdict(set)
+    for fault in read_faults(built_warehouse.landing):
+        if fault["expected_reason"] == "":
+            by_source[fault["source"]].add((fault["file"], int(fault["line"])))
+    assert by_source, "the suite data should inject at least one fault no rule covers"
+    for source, lines in by_source.items():
+        staged = {
+            (file, int(line))
+            for file, line in built_warehouse.query(
+                f"select _source_file, _row_number from {relation('staging', f'stg_{source}')}"
+            )
+        }
+        assert lines <= staged, (
+            f"{source}: kept faults missing from stg: {sorted(lines - staged)[:5]}"
+        )
+
+
+@pytest.mark.slow
+def test_unparsable_lines_are_quarantined(built_warehouse: Warehouse) -> None:
+    faults = [
+        fault
+        for fault in read_faults(built_warehouse.landing)
+        if fault["expected_reason"] == "quarantine"
+    ]
+    assert faults, "the suite data should inject unparsable lines"
+    quarantined = {
+        (source, file, int(line))
+        for source, file, line in built_warehouse.query(
+            "select source, source_file, line_number from raw._quarantine"
+        )
+    }
+    missing = [
+        fault
+        for fault in faults
+        if (fault["source"], fault["file"], int(fault["line"])) not in quarantined
+    ]
+    assert not missing, f"{len(missing)} unparsable lines not quarantined, e.g. {missing[:3]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_staged_columns_are_the_interface(built_warehouse: Warehouse, source: str) -> None:
+    """stg_<source> has exactly the documented columns and types, in order."""
+    expected = {**STAGED_COLUMNS[source], **LINEAGE}
+    assert columns_of(built_warehouse, "staging", f"stg_{source}") == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES)
+def test_rejected_rows_keep_the_raw_columns(built_warehouse: Warehouse, source: str) -> None:
+    """stg_<source>__rejected = every raw column (as text) + the two reason columns."""
+    raw = columns_of(built_warehouse, "raw", source)
+    rejected = columns_of(built_warehouse, "staging", f"stg_{source}__rejected")
+    assert rejected == {
+        **raw,
+        "rejection_reasons": "VARCHAR",
+        "rejection_reason_count": "INTEGER",
+    }
+    counts = built_warehouse.query(
+        f"select count(*) from {relation('staging', f'stg_{source}__rejected')} "
+        "where rejection_reason_count <> len(string_split(rejection_reasons, ','))"
+    )
+    assert counts == [(0,)]
