@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ingest.contracts import CONTRACTS
 from ingest.discover import LandingFile
-from ingest.errors import IngestError
+from ingest.errors import IngestError, UsageError
 from ingest.ledger import LedgerEntry
 
 if TYPE_CHECKING:
@@ -159,6 +159,8 @@ def _cmd_load(args: argparse.Namespace) -> int:
     paths = args.paths or [DEFAULT_LANDING]
     database = args.database or default_database()
     report = load_paths(paths, database, progress=ProgressBar(sys.stderr))
+    if not report.entries:
+        print(f"warning: no files found under {', '.join(map(str, paths))}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     headers = ["source", "files loaded", "skipped", "failed", "rows loaded", "quarantined"]
@@ -173,7 +175,10 @@ def _cmd_load(args: argparse.Namespace) -> int:
 def _open_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     from ingest.load import connect
 
-    return connect(args.database or default_database())
+    database = args.database or default_database()
+    if not database.exists():
+        raise UsageError(f"warehouse {database} does not exist; run `ingest load` first")
+    return connect(database)
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:

@@ -79,7 +79,13 @@ def discover(paths: list[Path]) -> list[LandingFile]:
         if not path.is_dir():
             raise UnknownSourceError(given, f"not inside a source folder (one of: {known})")
         # A landing root: every visible entry must be a source folder.
-        for entry in sorted(path.iterdir()):
+        entries = [entry for entry in sorted(path.iterdir()) if not _is_skipped(entry.name)]
+        if entries and not any(entry.is_dir() for entry in entries):
+            # Files but no folders: this was meant as a source folder, not a landing root.
+            raise UnknownSourceError(
+                given, f"unknown source folder {path.name!r} (known sources: {known})"
+            )
+        for entry in entries:
             if _is_skipped(entry.name):
                 continue
             if not entry.is_dir() or entry.name not in CONTRACTS:

@@ -237,23 +237,33 @@ def stage_csv(
         " from parsed where len(fields) = ?",
         [*parsed_params, *select_params, ctx.batch_id, item.source_file, ctx.loaded_at, width],
     ).fetchone()
-    quarantined = con.execute(
-        f"insert into {QUARANTINE_STAGE} with {parsed}"
-        " select ?, ?, ?, line_number, coalesce(line, ''),"
-        " case"
-        "     when line is null then 'empty line'"
-        "     when fields is null then 'unbalanced or misplaced quotes'"
-        "     else 'expected ' || ? || ' fields, found ' || len(fields)"
-        " end, ?"
-        " from parsed where fields is null or len(fields) <> ?",
-        [*parsed_params, ctx.batch_id, item.source, item.source_file, width, ctx.loaded_at, width],
-    ).fetchone()
-    staged = StagedFile(
-        rows_loaded=int(loaded[0]) if loaded else 0,
-        rows_quarantined=int(quarantined[0]) if quarantined else 0,
-        extra_columns=extras,
-    )
-    staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=2)
+    rows_loaded = int(loaded[0]) if loaded else 0
+    rows_quarantined = 0
+    # Every kept data line landed (the common case): no need to look for unparsable ones.
+    if rows_loaded < kept - 1:
+        quarantined = con.execute(
+            f"insert into {QUARANTINE_STAGE} with {parsed}"
+            " select ?, ?, ?, line_number, coalesce(line, ''),"
+            " case"
+            "     when line is null then 'empty line'"
+            "     when fields is null then 'unbalanced or misplaced quotes'"
+            "     else 'expected ' || ? || ' fields, found ' || len(fields)"
+            " end, ?"
+            " from parsed where fields is null or len(fields) <> ?",
+            [
+                *parsed_params,
+                ctx.batch_id,
+                item.source,
+                item.source_file,
+                width,
+                ctx.loaded_at,
+                width,
+            ],
+        ).fetchone()
+        rows_quarantined = int(quarantined[0]) if quarantined else 0
+    staged = StagedFile(rows_loaded, rows_quarantined, extras)
+    if rejected:
+        staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=2)
     _check_accounting(item, staged, physical_data_lines=kept + rejected - 1)
     return staged
 
@@ -314,18 +324,19 @@ def stage_jsonl(
             ctx.loaded_at,
         ],
     ).fetchone()
-    quarantined = con.execute(
-        f"insert into {QUARANTINE_STAGE} with {classified}"
-        " select ?, ?, ?, line_number, coalesce(line, ''), problem, ?"
-        " from classified where problem is not null",
-        [ctx.batch_id, item.source, item.source_file, ctx.loaded_at],
-    ).fetchone()
-    staged = StagedFile(
-        rows_loaded=int(loaded[0]) if loaded else 0,
-        rows_quarantined=int(quarantined[0]) if quarantined else 0,
-        extra_columns=extras,
-    )
-    staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=1)
+    rows_loaded = int(loaded[0]) if loaded else 0
+    rows_quarantined = 0
+    if rows_loaded < kept:
+        quarantined = con.execute(
+            f"insert into {QUARANTINE_STAGE} with {classified}"
+            " select ?, ?, ?, line_number, coalesce(line, ''), problem, ?"
+            " from classified where problem is not null",
+            [ctx.batch_id, item.source, item.source_file, ctx.loaded_at],
+        ).fetchone()
+        rows_quarantined = int(quarantined[0]) if quarantined else 0
+    staged = StagedFile(rows_loaded, rows_quarantined, extras)
+    if rejected:
+        staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=1)
     _check_accounting(item, staged, physical_data_lines=kept + rejected)
     return staged
 

@@ -6,7 +6,7 @@
 #}
 {% macro whole_days_between(start_at, end_at) -%}
     cast(floor(
-        cast({{ dbt.datediff(start_at, end_at, 'microsecond') }} as {{ dbt.type_float() }})
+        cast({{ dbt.datediff(start_at, end_at, 'microsecond') }} as double)
         / 86400000000
     ) as {{ dbt.type_bigint() }})
 {%- endmacro %}

@@ -68,6 +68,8 @@ class PropensitySettings:
     min_samples_leaf: int = 20
     l2_regularization: float = 1.0
     random_state: int = 42
+    # Above this many labelled rows, a deterministic sample of users (by hash) is trained on.
+    max_training_rows: int = 2_000_000
     features: tuple[str, ...] = field(default=FEATURE_COLUMNS)
 
     def model_params(self) -> dict[str, object]:
@@ -90,6 +92,50 @@ class TimeSplit:
     holdout: np.ndarray
     holdout_label_date: np.datetime64
     is_embargoed: bool
+
+
+KEY_COLUMNS: tuple[str, ...] = (
+    "user_id",
+    "label_date",
+    "label_at",
+    "is_label_complete",
+    "is_scoring_snapshot",
+    LABEL_COLUMN,
+)
+SAMPLE_BUCKETS = 10_000
+
+
+def read_training_set(relation: object, settings: PropensitySettings) -> pa.Table:
+    """The columns the model needs from a DuckDB relation of the training set, as Arrow.
+
+    When the labelled rows exceed ``settings.max_training_rows``, only a deterministic
+    sample of users (``hash(user_id)`` buckets) keeps its labelled rows; every scoring row is
+    kept. The table's schema metadata records the sampled share (``sample_fraction``).
+    """
+    from pipeline_ml.recommend import arrow_table
+
+    columns = (*KEY_COLUMNS, *settings.features)
+    projected = relation.project(  # type: ignore[attr-defined]
+        ", ".join('"' + name.replace('"', '""') + '"' for name in columns)
+    )
+    labelled = projected.filter("is_label_complete").aggregate("count(*)").fetchall()[0][0]
+    fraction = 1.0
+    if labelled > settings.max_training_rows:
+        buckets = max(1, (settings.max_training_rows * SAMPLE_BUCKETS) // labelled)
+        fraction = buckets / SAMPLE_BUCKETS
+        projected = projected.filter(
+            f"is_scoring_snapshot or hash(user_id) % {int(SAMPLE_BUCKETS)} < {int(buckets)}"
+        )
+    # A fixed row order: the warehouse does not preserve insertion order, and the model's
+    # floating-point sums (so its predictions) depend on the order of its training rows.
+    table = arrow_table(projected.order("user_id, label_date"))
+    return table.replace_schema_metadata({"sample_fraction": repr(fraction)})
+
+
+def sample_fraction(table: pa.Table) -> float:
+    """The share of users whose labelled rows read_training_set kept (1.0 = all)."""
+    metadata = table.schema.metadata or {}
+    return float(metadata.get(b"sample_fraction", b"1.0"))
 
 
 def time_split(
@@ -177,14 +223,7 @@ class _Prepared:
 
 
 def _prepare(training_set: pa.Table, settings: PropensitySettings) -> _Prepared:
-    for column in (
-        "user_id",
-        "label_date",
-        "label_at",
-        "is_label_complete",
-        "is_scoring_snapshot",
-        LABEL_COLUMN,
-    ):
+    for column in KEY_COLUMNS:
         if column not in training_set.column_names:
             raise InputError(f"the training set lacks the column {column!r}", column=column)
     label_date = np.asarray(
@@ -235,6 +274,7 @@ def evaluate(
             "evaluation_training_rows": pa.array([int(split.train.sum())], type=pa.int64()),
             "holdout_rows": pa.array([int(split.holdout.sum())], type=pa.int64()),
             "scored_users": pa.array([int(prepared.scoring.sum())], type=pa.int64()),
+            "training_sample_fraction": pa.array([sample_fraction(training_set)], pa.float64()),
             "training_first_label_date": _date_array(train_days.min()),
             "training_last_label_date": _date_array(train_days.max()),
             "holdout_label_date": _date_array(split.holdout_label_date),

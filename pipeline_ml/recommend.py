@@ -203,12 +203,18 @@ def interaction_log_from_arrow(table: pa.Table, weights: Mapping[str, float]) ->
 
 
 def build_interactions(log: InteractionLog) -> Interactions:
-    """The user x product strength and purchase matrices (duplicates summed)."""
+    """The user x product strength and purchase matrices (duplicates summed).
+
+    The entries are sorted first, so the floating-point sums (and every score downstream)
+    do not depend on the order the warehouse returned them in.
+    """
+    log = log.select(np.lexsort((log.purchases, log.weight, log.day, log.product_id, log.user_id)))
     user_ids, user_index = np.unique(log.user_id, return_inverse=True)
     product_ids, product_index = np.unique(log.product_id, return_inverse=True)
     shape = (user_ids.shape[0], product_ids.shape[0])
     strength = sparse.csr_matrix((log.weight, (user_index, product_index)), shape=shape)
     strength.sum_duplicates()
+    strength.sort_indices()
     bought = log.purchases > 0
     purchased = sparse.csr_matrix(
         (np.ones(int(bought.sum())), (user_index[bought], product_index[bought])), shape=shape

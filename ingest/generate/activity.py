@@ -94,8 +94,9 @@ def _group_starts(groups: np.ndarray) -> np.ndarray:
     return first
 
 
-def _schedule(user: np.ndarray, start: np.ndarray, duration: np.ndarray, gap: np.ndarray,
-              last_end: np.ndarray) -> np.ndarray:
+def _schedule(
+    user: np.ndarray, start: np.ndarray, duration: np.ndarray, gap: np.ndarray, last_end: np.ndarray
+) -> np.ndarray:
     """Push session starts later so that the sessions of a user (in ``start`` order, after
     the user's last session of earlier days) are at least ``gap`` apart.
 
@@ -122,8 +123,9 @@ def _schedule(user: np.ndarray, start: np.ndarray, duration: np.ndarray, gap: np
     return result
 
 
-def simulate_day(config: GenerateConfig, users: Users, catalog: Catalog, day: int,
-                 last_end: np.ndarray) -> DayActivity:
+def simulate_day(
+    config: GenerateConfig, users: Users, catalog: Catalog, day: int, last_end: np.ndarray
+) -> DayActivity:
     """Sessions and events of ``day``; ``last_end`` (per user) is read and updated."""
     rng = rng_for(config.seed, Stream.SESSIONS, day)
     weekday = config.day(day).weekday()
@@ -134,8 +136,9 @@ def simulate_day(config: GenerateConfig, users: Users, catalog: Catalog, day: in
     user = users.sample(rng, n_sessions)
     hour = rng.choice(24, size=n_sessions, p=hours / hours.sum())
     start = day_start + hour * 3_600 + rng.integers(0, 3_600, n_sessions)
-    n_events = np.minimum(rng.geometric(1.0 / EVENTS_PER_SESSION, n_sessions),
-                          MAX_EVENTS_PER_SESSION)
+    n_events = np.minimum(
+        rng.geometric(1.0 / EVENTS_PER_SESSION, n_sessions), MAX_EVENTS_PER_SESSION
+    )
 
     # Events inside sessions: gaps of seconds to minutes, a few right at the boundary.
     total = int(n_events.sum())
@@ -155,8 +158,11 @@ def simulate_day(config: GenerateConfig, users: Users, catalog: Catalog, day: in
     np.maximum.at(duration, session_of[kept], offset[kept])
 
     # Sessions of one user: apart by more than the session gap, usually by hours.
-    between = SESSION_GAP_SECONDS + 1 + np.round(
-        rng.exponential(BETWEEN_SESSIONS_MEAN_SECONDS, n_sessions)).astype(np.int64)
+    between = (
+        SESSION_GAP_SECONDS
+        + 1
+        + np.round(rng.exponential(BETWEEN_SESSIONS_MEAN_SECONDS, n_sessions)).astype(np.int64)
+    )
     between[rng.random(n_sessions) < 5 * BOUNDARY_SHARE] = SESSION_GAP_SECONDS + 1
     start = _schedule(user, start, duration, between, last_end)
     in_day = start + duration < day_start + DAY_SECONDS
@@ -200,8 +206,9 @@ def simulate_day(config: GenerateConfig, users: Users, catalog: Catalog, day: in
     )
 
 
-def day_transactions(config: GenerateConfig, activity: DayActivity, day: int,
-                     next_id: int) -> DayTransactions:
+def day_transactions(
+    config: GenerateConfig, activity: DayActivity, day: int, next_id: int
+) -> DayTransactions:
     """One payment per purchase event, captured seconds later, ids increasing over the run."""
     rng = rng_for(config.seed, Stream.TRANSACTIONS, day)
     purchase = np.flatnonzero(activity.event_type == PURCHASE)
@@ -221,8 +228,9 @@ def first_transaction_id() -> int:
     return TRANSACTION_ID_BASE
 
 
-def day_sales(config: GenerateConfig, users: Users, catalog: Catalog, activity: DayActivity,
-              day: int) -> DaySales:
+def day_sales(
+    config: GenerateConfig, users: Users, catalog: Catalog, activity: DayActivity, day: int
+) -> DaySales:
     """The shop's sales lines of the day: the web purchases plus the other channels' lines,
     at the catalog price of the day, without exact duplicate lines."""
     rng = rng_for(config.seed, Stream.SALES, day)
@@ -232,14 +240,17 @@ def day_sales(config: GenerateConfig, users: Users, catalog: Catalog, activity: 
     n_extra = max(0, target - int(purchase.sum()))
     product = np.concatenate([activity.event_product[purchase], catalog.sample(rng, day, n_extra)])
     user = np.concatenate([activity.event_user[purchase], users.sample(rng, n_extra)])
-    quantity = np.concatenate([
-        activity.event_quantity[purchase],
-        rng.choice(SALES_QUANTITIES, size=n_extra, p=SALES_QUANTITY_SHARE),
-    ])
+    quantity = np.concatenate(
+        [
+            activity.event_quantity[purchase],
+            rng.choice(SALES_QUANTITIES, size=n_extra, p=SALES_QUANTITY_SHARE),
+        ]
+    )
     key = (product.astype(np.int64) * len(users.ids) + user) * 16 + quantity
     _, first = np.unique(key, return_index=True)
     keep = np.sort(first)
     keep = keep[rng.permutation(len(keep))]
     product, user, quantity = product[keep], user[keep], quantity[keep]
-    return DaySales(product=product, user=user, quantity=quantity,
-                    price=catalog.prices[day][product])
+    return DaySales(
+        product=product, user=user, quantity=quantity, price=catalog.prices[day][product]
+    )

@@ -116,8 +116,9 @@ class Catalog:
     def cumulative_popularity(self, day: int) -> np.ndarray:
         return np.cumsum(self.popularity[: self.counts[day]])
 
-    def sample(self, rng: np.random.Generator, day: int, n: int,
-               cumulative: np.ndarray | None = None) -> np.ndarray:
+    def sample(
+        self, rng: np.random.Generator, day: int, n: int, cumulative: np.ndarray | None = None
+    ) -> np.ndarray:
         """Indices of ``n`` products that exist on ``day``, drawn by popularity."""
         weights = self.cumulative_popularity(day) if cumulative is None else cumulative
         draws = rng.random(n) * weights[-1]

@@ -15,6 +15,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from ingest.errors import UsageError
+
 GENERATOR_VERSION = "1.0.0"
 
 SOURCES: tuple[str, ...] = ("sales", "products", "user_behavior", "transactions", "events")
@@ -45,8 +47,8 @@ MAX_DAYS = 3_660
 EPOCH = datetime(1970, 1, 1)
 
 
-class GenerateError(ValueError):
-    """Bad generator arguments or an output folder the generator cannot use."""
+class GenerateError(UsageError, ValueError):
+    """Bad generator arguments or an output folder the generator cannot use or write."""
 
 
 class Stream(IntEnum):

@@ -25,6 +25,7 @@ from ingest.generate.config import (
     GENERATOR_VERSION,
     SOURCES,
     GenerateConfig,
+    GenerateError,
     Stream,
     rng_for,
 )
@@ -35,13 +36,13 @@ from ingest.generate.output import (
     FaultLog,
     prepare_out,
     remove_stale,
+    write_bytes_atomic,
     write_manifest,
     write_parquet_atomic,
-    write_text_atomic,
 )
 from ingest.generate.render import (
+    EventArrays,
     RenderedFile,
-    event_columns,
     render_csv,
     render_events,
     render_transactions,
@@ -102,8 +103,9 @@ def generate(
     Same arguments, same bytes. Raises ``GenerateError`` (a ``ValueError``) with a one-line
     message for bad arguments or an unusable output folder.
     """
-    config = GenerateConfig(scale=scale, seed=seed, days=days, start_date=start_date,
-                            fault_rate=fault_rate)
+    config = GenerateConfig(
+        scale=scale, seed=seed, days=days, start_date=start_date, fault_rate=fault_rate
+    )
     config.validate()
     out = Path(out)
     owned = prepare_out(out)
@@ -118,11 +120,14 @@ def generate(
 
     def emit(source: str, rendered: RenderedFile) -> None:
         target = out / rendered.path
-        if rendered.table is not None:
-            write_parquet_atomic(target, rendered.table)
-        else:
-            assert rendered.text is not None
-            write_text_atomic(target, rendered.text)
+        try:
+            if rendered.table is not None:
+                write_parquet_atomic(target, rendered.table)
+            else:
+                assert rendered.data is not None
+                write_bytes_atomic(target, rendered.data)
+        except OSError as error:
+            raise GenerateError(f"cannot write {target}: {error.strerror or error}") from None
         written.append(rendered.path)
         tallies[source].add(rendered)
         log.add(rendered.records)
@@ -138,21 +143,28 @@ def generate(
             # products: the full catalog as it stands at the end of the day
             count = catalog.counts[day]
             rng = fault_rng("products", day)
-            plan = plan_faults(rng, "products", count, config.fault_rate,
-                               tallies["products"].covered)
-            emit("products", render_csv(
-                "products", f"products/products_{day_text}.csv",
-                CONTRACTS["products"].column_names,
-                [
-                    int_text(catalog.ids[:count]),
-                    catalog.names.slice(0, count),
-                    str_take(CATEGORIES, catalog.categories[:count]),
-                    cents_text(catalog.prices[day]),
-                    tenths_text(catalog.ratings[day]),
-                    datetime_text(catalog.updated_at[day]),
-                ],
-                plan, rng,
-            ))
+            plan = plan_faults(
+                rng, "products", count, config.fault_rate, tallies["products"].covered
+            )
+            emit(
+                "products",
+                render_csv(
+                    "products",
+                    f"products/products_{day_text}.csv",
+                    CONTRACTS["products"].column_names,
+                    count,
+                    lambda a, b, day=day: [
+                        int_text(catalog.ids[a:b]),
+                        catalog.names.slice(a, b - a),
+                        str_take(CATEGORIES, catalog.categories[a:b]),
+                        cents_text(catalog.prices[day][a:b]),
+                        tenths_text(catalog.ratings[day][a:b]),
+                        datetime_text(catalog.updated_at[day][a:b]),
+                    ],
+                    plan,
+                    rng,
+                ),
+            )
 
             activity = simulate_day(config, users, catalog, day, last_end)
 
@@ -160,68 +172,105 @@ def generate(
             n_events = len(activity.event_at)
             if n_events:
                 rng = fault_rng("events", day)
-                plan = plan_faults(rng, "events", n_events, config.fault_rate,
-                                   tallies["events"].covered,
-                                   purchase_rows=np.flatnonzero(activity.event_type == PURCHASE))
-                cols = event_columns(
-                    users.ids[activity.event_user], users.tz_code[activity.event_user],
-                    catalog.ids[activity.event_product], activity.event_type,
-                    activity.event_at, activity.event_quantity, activity.event_amount,
-                    activity.event_query,
+                plan = plan_faults(
+                    rng,
+                    "events",
+                    n_events,
+                    config.fault_rate,
+                    tallies["events"].covered,
+                    purchase_rows=np.flatnonzero(activity.event_type == PURCHASE),
                 )
-                for rendered in render_events(day_text, day_start, cols, activity.event_at,
-                                              plan, rng):
+                events = EventArrays(
+                    user_ids=users.ids[activity.event_user],
+                    tz_code=users.tz_code[activity.event_user],
+                    product_ids=catalog.ids[activity.event_product],
+                    type_code=activity.event_type,
+                    event_at=activity.event_at,
+                    quantity=activity.event_quantity,
+                    amount=activity.event_amount,
+                    query=activity.event_query,
+                )
+                for rendered in render_events(day_text, day_start, events, plan, rng):
                     emit("events", rendered)
 
             # user_behavior: one row per visit (session)
             n_visits = len(activity.session_start)
             if n_visits:
                 rng = fault_rng("user_behavior", day)
-                plan = plan_faults(rng, "user_behavior", n_visits, config.fault_rate,
-                                   tallies["user_behavior"].covered)
-                emit("user_behavior", render_csv(
-                    "user_behavior", f"user_behavior/user_behavior_{day_text}.csv",
-                    CONTRACTS["user_behavior"].column_names,
-                    [
-                        int_text(users.ids[activity.session_user]),
-                        int_text(activity.session_page_views),
-                        int_text(activity.session_duration),
-                        datetime_text(activity.session_start),
-                    ],
-                    plan, rng,
-                ))
+                plan = plan_faults(
+                    rng,
+                    "user_behavior",
+                    n_visits,
+                    config.fault_rate,
+                    tallies["user_behavior"].covered,
+                )
+                emit(
+                    "user_behavior",
+                    render_csv(
+                        "user_behavior",
+                        f"user_behavior/user_behavior_{day_text}.csv",
+                        CONTRACTS["user_behavior"].column_names,
+                        n_visits,
+                        lambda a, b, activity=activity: [
+                            int_text(users.ids[activity.session_user[a:b]]),
+                            int_text(activity.session_page_views[a:b]),
+                            int_text(activity.session_duration[a:b]),
+                            datetime_text(activity.session_start[a:b]),
+                        ],
+                        plan,
+                        rng,
+                    ),
+                )
 
             # transactions: one payment per purchase event
             tx = day_transactions(config, activity, day, next_transaction_id)
             if len(tx.transaction_id):
                 next_transaction_id = int(tx.transaction_id.max())
                 rng = fault_rng("transactions", day)
-                plan = plan_faults(rng, "transactions", len(tx.transaction_id),
-                                   config.fault_rate, tallies["transactions"].covered)
-                emit("transactions", render_transactions(
-                    f"transactions/transactions_{day_text}.parquet", tx, users.ids[tx.user],
-                    plan, rng,
-                ))
+                plan = plan_faults(
+                    rng,
+                    "transactions",
+                    len(tx.transaction_id),
+                    config.fault_rate,
+                    tallies["transactions"].covered,
+                )
+                emit(
+                    "transactions",
+                    render_transactions(
+                        f"transactions/transactions_{day_text}.parquet",
+                        tx,
+                        users.ids[tx.user],
+                        plan,
+                        rng,
+                    ),
+                )
 
             # sales: the day's sold lines at the day's catalog price
             sales = day_sales(config, users, catalog, activity, day)
             n_sales = len(sales.product)
             if n_sales:
                 rng = fault_rng("sales", day)
-                plan = plan_faults(rng, "sales", n_sales, config.fault_rate,
-                                   tallies["sales"].covered)
-                emit("sales", render_csv(
-                    "sales", f"sales/sales_{day_text}.csv",
-                    CONTRACTS["sales"].column_names,
-                    [
-                        pa.array([day_text] * n_sales, pa.string()),
-                        int_text(catalog.ids[sales.product]),
-                        int_text(sales.quantity),
-                        cents_text(sales.price),
-                        int_text(users.ids[sales.user]),
-                    ],
-                    plan, rng,
-                ))
+                plan = plan_faults(
+                    rng, "sales", n_sales, config.fault_rate, tallies["sales"].covered
+                )
+                emit(
+                    "sales",
+                    render_csv(
+                        "sales",
+                        f"sales/sales_{day_text}.csv",
+                        CONTRACTS["sales"].column_names,
+                        n_sales,
+                        lambda a, b, sales=sales, day_text=day_text: [
+                            pa.array([day_text] * (b - a), pa.string()),
+                            int_text(catalog.ids[sales.product[a:b]]),
+                            int_text(sales.quantity[a:b]),
+                            cents_text(sales.price[a:b]),
+                            int_text(users.ids[sales.user[a:b]]),
+                        ],
+                        plan,
+                        rng,
+                    ),
+                )
         log.finish()
     except BaseException:
         log.abort()

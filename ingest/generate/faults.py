@@ -66,10 +66,14 @@ def _kind(fault: str, column: str, rows: str = ANY_ROW) -> FaultKind:
 
 KINDS: dict[str, tuple[FaultKind, ...]] = {
     "sales": (
-        *(_kind(NULL, column) for column in
-          ("date", "product_id", "quantity", "price", "customer_id")),
-        *(_kind(BAD_NUMBER, column) for column in
-          ("product_id", "quantity", "price", "customer_id")),
+        *(
+            _kind(NULL, column)
+            for column in ("date", "product_id", "quantity", "price", "customer_id")
+        ),
+        *(
+            _kind(BAD_NUMBER, column)
+            for column in ("product_id", "quantity", "price", "customer_id")
+        ),
         _kind(BAD_DATE, "date"),
         _kind(NON_POSITIVE, "quantity"),
         _kind(NON_POSITIVE, "price"),
@@ -88,8 +92,10 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(WRONG_COLUMNS, ""),
     ),
     "user_behavior": (
-        *(_kind(NULL, column) for column in
-          ("user_id", "page_views", "session_duration", "timestamp")),
+        *(
+            _kind(NULL, column)
+            for column in ("user_id", "page_views", "session_duration", "timestamp")
+        ),
         *(_kind(BAD_NUMBER, column) for column in ("user_id", "page_views", "session_duration")),
         _kind(BAD_DATE, "timestamp"),
         _kind(OUT_OF_RANGE, "page_views"),
@@ -135,8 +141,14 @@ class FaultPlan:
     kinds: np.ndarray  # index into the source's kinds, aligned with rows
 
 
-def plan_faults(rng: np.random.Generator, source: str, n_rows: int, rate: float,
-                covered: set[int], purchase_rows: np.ndarray | None = None) -> FaultPlan:
+def plan_faults(
+    rng: np.random.Generator,
+    source: str,
+    n_rows: int,
+    rate: float,
+    covered: set[int],
+    purchase_rows: np.ndarray | None = None,
+) -> FaultPlan:
     """Pick the faulty rows of one file and the kind of fault each gets.
 
     ``covered`` holds the kinds this source already got in earlier files; it is updated.

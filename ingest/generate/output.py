@@ -34,6 +34,13 @@ def write_text_atomic(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary(path)
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def write_parquet_atomic(path: Path, table: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = _temporary(path)
@@ -64,9 +71,7 @@ def prepare_out(out: Path) -> set[str]:
     try:
         previous = json.loads(manifest.read_text(encoding="utf-8"))
         owned = {
-            entry["file"]
-            for source in previous["sources"].values()
-            for entry in source["files"]
+            entry["file"] for source in previous["sources"].values() for entry in source["files"]
         }
     except (ValueError, KeyError, TypeError, AttributeError):
         return set()  # not our manifest (or damaged): own nothing
@@ -96,25 +101,28 @@ class FaultLog:
     def __init__(self, out: Path, sources: tuple[str, ...]) -> None:
         self.out = out
         self.sources = tuple(sorted(sources))
-        self.handles = {
-            source: open(out / f".faults_{source}.tmp", "w", encoding="utf-8", newline="\n")
-            for source in self.sources
-        }
+        for source in self.sources:
+            self._part(source).write_text("", encoding="utf-8")
+
+    def _part(self, source: str) -> Path:
+        return self.out / f".faults_{source}.tmp"
 
     def add(self, records: list[tuple[str, str, int, str, str, str]]) -> None:
-        for source, file, line, fault, column, reason in records:
-            self.handles[source].write(f"{source},{file},{line},{fault},{column},{reason}\n")
+        if not records:
+            return
+        source = records[0][0]
+        with open(self._part(source), "a", encoding="utf-8", newline="\n") as handle:
+            for _source, file, line, fault, column, reason in records:
+                handle.write(f"{source},{file},{line},{fault},{column},{reason}\n")
 
     def finish(self) -> None:
         """Write ``_faults.csv``: sorted by source, then file, then line."""
-        for handle in self.handles.values():
-            handle.close()
         target = self.out / FAULTS
         temporary = _temporary(target)
         with open(temporary, "w", encoding="utf-8", newline="\n") as merged:
             merged.write(FAULTS_HEADER + "\n")
             for source in self.sources:
-                part = self.out / f".faults_{source}.tmp"
+                part = self._part(source)
                 with open(part, encoding="utf-8") as handle:
                     for line in handle:
                         merged.write(line)
@@ -122,9 +130,8 @@ class FaultLog:
         os.replace(temporary, target)
 
     def abort(self) -> None:
-        for source, handle in self.handles.items():
-            handle.close()
-            (self.out / f".faults_{source}.tmp").unlink(missing_ok=True)
+        for source in self.sources:
+            self._part(source).unlink(missing_ok=True)
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:

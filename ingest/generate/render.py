@@ -7,6 +7,7 @@ expected_reason)`` with the 1-based physical line (CSV header = line 1; Parquet:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,16 @@ from ingest.generate.faults import (
     FaultPlan,
     pick,
 )
-from ingest.generate.text import cents_str, cents_text, int_text, iso_seconds, join_lines, str_take
+from ingest.generate.text import (
+    cents_str,
+    cents_text,
+    int_text,
+    iso_seconds,
+    join_columns,
+    lines_bytes,
+    replace_rows,
+    str_take,
+)
 
 FaultRecord = tuple[str, str, int, str, str, str]
 
@@ -51,11 +61,11 @@ class RenderedFile:
     path: str  # relative to the landing root
     rows: int
     records: list[FaultRecord]
-    text: str | None = None
+    data: bytes | None = None
     table: pa.Table | None = None
 
 
-def _bad_csv_value(rng: np.random.Generator, kind: FaultKind, current: str) -> str:
+def _bad_csv_value(rng: np.random.Generator, source: str, kind: FaultKind, current: str) -> str:
     column = kind.column
     if kind.fault == NULL:
         return ""
@@ -66,6 +76,10 @@ def _bad_csv_value(rng: np.random.Generator, kind: FaultKind, current: str) -> s
     if kind.fault == NON_POSITIVE:
         if column == "quantity":
             return pick(rng, ("0", "-1", "-3"))
+        # Zero is out of range for a sale; for a catalog entry the staging rule is only
+        # "not negative" (a free product is possible), so products get negative prices only.
+        if column == "price" and source == "products":
+            return "-" + current
         return "0.00" if rng.random() < 0.3 else "-" + current
     if kind.fault == OUT_OF_RANGE:
         if column == "page_views":
@@ -81,40 +95,60 @@ def _bad_csv_value(rng: np.random.Generator, kind: FaultKind, current: str) -> s
     raise ValueError(f"no CSV fault {kind.fault} for column {column!r}")
 
 
-def render_csv(source: str, path: str, header: tuple[str, ...], columns: list[pa.Array],
-               plan: FaultPlan, rng: np.random.Generator) -> RenderedFile:
-    """CSV text of ``columns`` (clean text per column) with the planned faults applied."""
+CHUNK_ROWS = 65_536  # rows rendered at a time: memory stays flat as files grow
+
+
+def render_csv(
+    source: str,
+    path: str,
+    header: tuple[str, ...],
+    n_rows: int,
+    columns: Callable[[int, int], list[pa.Array]],
+    plan: FaultPlan,
+    rng: np.random.Generator,
+) -> RenderedFile:
+    """CSV text of ``n_rows`` rows with the planned faults applied.
+
+    ``columns(first, end)`` gives the clean text of each column for rows ``first:end``.
+    """
     kinds = KINDS[source]
-    lines = join_lines(columns, ",")
-    n = len(lines)
     records: list[FaultRecord] = []
     appended: list[str] = []
-    if len(plan.rows):
-        take = pa.array(plan.rows)
-        fields = [column.take(take).to_pylist() for column in columns]
-        for j, (row, kind_index) in enumerate(zip(plan.rows.tolist(), plan.kinds.tolist(),
-                                                  strict=True)):
-            kind = kinds[kind_index]
-            values = [field[j] for field in fields]
+    parts = [(",".join(header) + "\n").encode("utf-8")]
+    fault_rows, fault_kinds = plan.rows.tolist(), plan.kinds.tolist()
+    next_fault = 0
+    for first in range(0, n_rows, CHUNK_ROWS):
+        end = min(first + CHUNK_ROWS, n_rows)
+        chunk = columns(first, end)
+        lines = join_columns(chunk, ",")
+        replaced: dict[int, str] = {}
+        while next_fault < len(fault_rows) and fault_rows[next_fault] < end:
+            row, kind = fault_rows[next_fault], kinds[fault_kinds[next_fault]]
+            next_fault += 1
+            local = row - first
+            values = [column[local].as_py() for column in chunk]
             line = row + 2
             if kind.fault == DUPLICATE:
-                appended.append(lines[row])
+                appended.append(lines[local].as_py())
                 if not kind.reason:  # exact copy, kept by staging: the copy is the fault
-                    line = n + len(appended) + 1
+                    line = n_rows + len(appended) + 1
             elif kind.fault == WRONG_COLUMNS:
                 if rng.random() < 0.5:
-                    lines[row] = ",".join(values[:-1])
+                    replaced[local] = ",".join(values[:-1])
                 else:
-                    lines[row] = ",".join([*values, values[-1]])
+                    replaced[local] = ",".join([*values, values[-1]])
             else:
                 position = header.index(kind.column)
-                values[position] = _bad_csv_value(rng, kind, values[position])
-                lines[row] = ",".join(values)
+                values[position] = _bad_csv_value(rng, source, kind, values[position])
+                replaced[local] = ",".join(values)
             records.append((source, path, line, kind.fault, kind.column, kind.reason))
-    lines.extend(appended)
-    text = ",".join(header) + "\n" + "\n".join(lines) + "\n"
+        parts.append(lines_bytes(replace_rows(lines, replaced)))
+    if appended:
+        parts.append(lines_bytes(pa.array(appended, pa.string())))
     records.sort(key=lambda record: record[2])
-    return RenderedFile(path=path, rows=len(lines), records=records, text=text)
+    return RenderedFile(
+        path=path, rows=n_rows + len(appended), records=records, data=b"".join(parts)
+    )
 
 
 # --- events (JSON Lines) ---------------------------------------------------------------
@@ -143,26 +177,43 @@ class EventColumns:
     type_code: np.ndarray
 
 
-def event_columns(user_ids: np.ndarray, tz_code: np.ndarray, product_ids: np.ndarray,
-                  type_code: np.ndarray, event_at: np.ndarray, quantity: np.ndarray,
-                  amount: np.ndarray, query: np.ndarray) -> EventColumns:
-    local = event_at + TZ_OFFSETS[tz_code]
+@dataclass
+class EventArrays:
+    """A day's events as numbers (rows ordered by time), rendered to text an hour at a time."""
+
+    user_ids: np.ndarray
+    tz_code: np.ndarray
+    product_ids: np.ndarray
+    type_code: np.ndarray
+    event_at: np.ndarray  # epoch seconds, UTC
+    quantity: np.ndarray
+    amount: np.ndarray  # cents
+    query: np.ndarray
+
+    def slice(self, first: int, end: int) -> EventArrays:
+        return EventArrays(
+            **{name: getattr(self, name)[first:end] for name in self.__dataclass_fields__}
+        )
+
+
+def event_columns(events: EventArrays) -> EventColumns:
+    local = events.event_at + TZ_OFFSETS[events.tz_code]
     timestamp = pc.binary_join_element_wise(
-        pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, tz_code), ""
+        pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, events.tz_code), ""
     )
     return EventColumns(
-        user=int_text(user_ids),
-        event_type=str_take(EVENT_TYPES, type_code),
+        user=int_text(events.user_ids),
+        event_type=str_take(EVENT_TYPES, events.type_code),
         timestamp=timestamp,
-        product=int_text(product_ids),
-        quantity=int_text(quantity),
-        amount=cents_text(np.maximum(amount, 0)),
-        query=str_take(SEARCH_QUERIES, query),
-        type_code=type_code,
+        product=int_text(events.product_ids),
+        quantity=int_text(events.quantity),
+        amount=cents_text(np.maximum(events.amount, 0)),
+        query=str_take(SEARCH_QUERIES, events.query),
+        type_code=events.type_code,
     )
 
 
-def _clean_event_lines(cols: EventColumns) -> list[str]:
+def _clean_event_lines(cols: EventColumns) -> pa.Array:
     code = pa.array(cols.type_code)
     page = pc.binary_join_element_wise(
         '{"page":"/products/', cols.product, '","product_id":', cols.product, "}", ""
@@ -171,19 +222,36 @@ def _clean_event_lines(cols: EventColumns) -> list[str]:
         '{"product_id":', cols.product, ',"quantity":', cols.quantity, "}", ""
     )
     purchase = pc.binary_join_element_wise(
-        '{"product_id":', cols.product, ',"quantity":', cols.quantity,
-        ',"amount":', cols.amount, "}", "",
+        '{"product_id":',
+        cols.product,
+        ',"quantity":',
+        cols.quantity,
+        ',"amount":',
+        cols.amount,
+        "}",
+        "",
     )
     search = pc.binary_join_element_wise('{"query":"', cols.query, '"}', "")
     is_page = pc.or_(pc.equal(code, PAGE_VIEW), pc.equal(code, CLICK))
     data = pc.case_when(
         pc.make_struct(is_page, pc.equal(code, ADD_TO_CART), pc.equal(code, PURCHASE)),
-        page, cart, purchase, search,
+        page,
+        cart,
+        purchase,
+        search,
     )
     return pc.binary_join_element_wise(
-        '{"user_id":', cols.user, ',"event_type":"', cols.event_type,
-        '","timestamp":"', cols.timestamp, '","data":', data, "}", "",
-    ).to_pylist()
+        '{"user_id":',
+        cols.user,
+        ',"event_type":"',
+        cols.event_type,
+        '","timestamp":"',
+        cols.timestamp,
+        '","data":',
+        data,
+        "}",
+        "",
+    )
 
 
 def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -195,8 +263,11 @@ def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str
     elif code == ADD_TO_CART:
         data = {"product_id": product, "quantity": cols.quantity[row].as_py()}
     elif code == PURCHASE:
-        data = {"product_id": product, "quantity": cols.quantity[row].as_py(),
-                "amount": cols.amount[row].as_py()}
+        data = {
+            "product_id": product,
+            "quantity": cols.quantity[row].as_py(),
+            "amount": cols.amount[row].as_py(),
+        }
     else:
         data = {"query": _quote(cols.query[row].as_py())}
     pairs = {
@@ -208,8 +279,9 @@ def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str
     return pairs, data
 
 
-def _faulty_event_line(rng: np.random.Generator, kind: FaultKind, cols: EventColumns,
-                       row: int) -> str:
+def _faulty_event_line(
+    rng: np.random.Generator, kind: FaultKind, cols: EventColumns, row: int
+) -> str:
     pairs, data = _event_pairs(cols, row)
     column = kind.column
     if kind.fault == NULL:
@@ -244,31 +316,38 @@ def _faulty_event_line(rng: np.random.Generator, kind: FaultKind, cols: EventCol
     return _json_object(pairs)
 
 
-def render_events(day_text: str, day_start: int, cols: EventColumns, event_at: np.ndarray,
-                  plan: FaultPlan, rng: np.random.Generator) -> list[RenderedFile]:
-    """One JSON Lines file per UTC hour that has events."""
-    lines = _clean_event_lines(cols)
+def render_events(
+    day_text: str,
+    day_start: int,
+    events: EventArrays,
+    plan: FaultPlan,
+    rng: np.random.Generator,
+) -> list[RenderedFile]:
+    """One JSON Lines file per UTC hour that has events, built an hour at a time."""
     kinds = KINDS["events"]
-    hour = (event_at - day_start) // 3_600
+    hour = (events.event_at - day_start) // 3_600
     hour_start = np.searchsorted(hour, np.arange(25))
-    faults_by_row: dict[int, FaultKind] = {}
-    for row, kind_index in zip(plan.rows.tolist(), plan.kinds.tolist(), strict=True):
-        kind = kinds[kind_index]
-        lines[row] = _faulty_event_line(rng, kind, cols, row)
-        faults_by_row[row] = kind
+    fault_start = np.searchsorted(plan.rows, hour_start)
     files: list[RenderedFile] = []
     for h in range(24):
         first, end = int(hour_start[h]), int(hour_start[h + 1])
         if first == end:
             continue
         path = f"events/{day_text}/events_{day_text}T{h:02d}.jsonl"
-        records: list[FaultRecord] = [
-            ("events", path, row - first + 1, kind.fault, kind.column, kind.reason)
-            for row, kind in sorted(faults_by_row.items())
-            if first <= row < end
-        ]
-        text = "\n".join(lines[first:end]) + "\n"
-        files.append(RenderedFile(path=path, rows=end - first, records=records, text=text))
+        cols = event_columns(events.slice(first, end))
+        records: list[FaultRecord] = []
+        replaced: dict[int, str] = {}
+        faults = range(int(fault_start[h]), int(fault_start[h + 1]))
+        for row, kind_index in zip(
+            plan.rows[faults].tolist(), plan.kinds[faults].tolist(), strict=True
+        ):
+            kind = kinds[kind_index]
+            replaced[row - first] = _faulty_event_line(rng, kind, cols, row - first)
+            records.append(("events", path, row - first + 1, kind.fault, kind.column, kind.reason))
+        lines = replace_rows(_clean_event_lines(cols), replaced)
+        files.append(
+            RenderedFile(path=path, rows=end - first, records=records, data=lines_bytes(lines))
+        )
     return files
 
 
@@ -284,16 +363,19 @@ def _decimal_from_cents(cents: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(DECIMAL, len(cents), [None, pa.py_buffer(words.tobytes())])
 
 
-def render_transactions(path: str, tx: DayTransactions, user_ids: np.ndarray,
-                        plan: FaultPlan, rng: np.random.Generator) -> RenderedFile:
+def render_transactions(
+    path: str, tx: DayTransactions, user_ids: np.ndarray, plan: FaultPlan, rng: np.random.Generator
+) -> RenderedFile:
     kinds = KINDS["transactions"]
     ids = tx.transaction_id.copy()
     users = user_ids.copy()
     amount = tx.amount.copy()
     at = tx.at.copy()
     n = len(ids)
-    nulls = {column: np.zeros(n, dtype=bool)
-             for column in ("transaction_id", "user_id", "amount", "timestamp")}
+    nulls = {
+        column: np.zeros(n, dtype=bool)
+        for column in ("transaction_id", "user_id", "amount", "timestamp")
+    }
     copies: list[int] = []
     records: list[FaultRecord] = []
     for row, kind_index in zip(plan.rows.tolist(), plan.kinds.tolist(), strict=True):
@@ -315,12 +397,13 @@ def render_transactions(path: str, tx: DayTransactions, user_ids: np.ndarray,
             nulls[column] = np.concatenate([mask, np.zeros(len(again), dtype=bool)])
     amount_array = _decimal_from_cents(amount)
     if nulls["amount"].any():
-        amount_array = pc.if_else(pa.array(nulls["amount"]), pa.scalar(None, DECIMAL),
-                                  amount_array)
-    table = pa.table({
-        "transaction_id": pa.array(ids, pa.int64(), mask=nulls["transaction_id"]),
-        "user_id": pa.array(users, pa.int64(), mask=nulls["user_id"]),
-        "amount": amount_array,
-        "timestamp": pa.array(at * 1_000_000, pa.timestamp("us"), mask=nulls["timestamp"]),
-    })
+        amount_array = pc.if_else(pa.array(nulls["amount"]), pa.scalar(None, DECIMAL), amount_array)
+    table = pa.table(
+        {
+            "transaction_id": pa.array(ids, pa.int64(), mask=nulls["transaction_id"]),
+            "user_id": pa.array(users, pa.int64(), mask=nulls["user_id"]),
+            "amount": amount_array,
+            "timestamp": pa.array(at * 1_000_000, pa.timestamp("us"), mask=nulls["timestamp"]),
+        }
+    )
     return RenderedFile(path=path, rows=table.num_rows, records=records, table=table)

@@ -57,8 +57,26 @@ def date_text(seconds: np.ndarray) -> pa.Array:
     return pa.array(np.datetime_as_string(stamps, unit="D"))
 
 
-def join_lines(columns: list[pa.Array], sep: str) -> list[str]:
-    """Join the columns of every row with ``sep``; one Python string per row."""
-    if len(columns) == 1:
-        return columns[0].to_pylist()
-    return pc.binary_join_element_wise(*columns, sep).to_pylist()
+def join_columns(columns: list[pa.Array], sep: str) -> pa.Array:
+    """One line per row: the row's column texts joined by ``sep``."""
+    return pc.binary_join_element_wise(*columns, sep)
+
+
+def replace_rows(lines: pa.Array, replacements: dict[int, str]) -> pa.Array:
+    """``lines`` with the rows in ``replacements`` swapped for their new text."""
+    if not replacements:
+        return lines
+    rows = sorted(replacements)
+    mask = np.zeros(len(lines), dtype=bool)
+    mask[rows] = True
+    values = pa.array([replacements[row] for row in rows], pa.string())
+    return pc.replace_with_mask(lines, pa.array(mask), values)
+
+
+def lines_bytes(lines: pa.Array) -> bytes:
+    """The UTF-8 bytes of ``lines``, each ended by a newline, without Python strings per line."""
+    ended = pc.binary_join_element_wise(lines, "\n", "")
+    offsets = np.frombuffer(ended.buffers()[1], dtype=np.int32)
+    offsets = offsets[ended.offset : ended.offset + len(ended) + 1]
+    data = ended.buffers()[2]
+    return data[int(offsets[0]) : int(offsets[-1])].to_pybytes()

@@ -35,9 +35,9 @@ final as (
         sales.price,
         cast(sales.quantity * sales.price as decimal(18, 2)) as total_amount,
         -- date parts, as pandas' dt accessors give them
-        cast({{ dbt.date_part('year', 'sales.sale_date') }} as integer) as sale_year,
-        cast({{ dbt.date_part('month', 'sales.sale_date') }} as integer) as sale_month,
-        cast({{ dbt.date_part('day', 'sales.sale_date') }} as integer) as sale_day,
+        cast(extract(year from sales.sale_date) as integer) as sale_year,
+        cast(extract(month from sales.sale_date) as integer) as sale_month,
+        cast(extract(day from sales.sale_date) as integer) as sale_day,
         {{ day_of_week_monday_zero('sales.sale_date') }} as day_of_week,
         -- lineage
         sales._batch_id,

@@ -15,11 +15,25 @@ _DISPATCH_IMPLEMENTATION = re.compile(r"^[a-z0-9]+__\w+$")
 _IDENTIFIER = re.compile(r'^[`"]?[A-Za-z_][A-Za-z0-9_]*[`"]?$')
 # kwargs that hold the column list of a compound-key uniqueness test
 # (dbt_utils-style unique_combination_of_columns, or this project's own generic tests).
-_COMBINATION_KWARGS = ("combination_of_columns", "columns", "column_names", "key_columns")
+_COMBINATION_KWARGS = (
+    "combination_of_columns",
+    "column_list",
+    "columns",
+    "column_names",
+    "key_columns",
+)
 
 
 def _column_key(name: str) -> str:
     return name.strip('`"').lower()
+
+
+def _at_least_one(value: Any) -> bool:
+    """`mostly` is 1 (or absent); a templated value that is not a number counts as not 1."""
+    try:
+        return float(1.0 if value is None else value) >= 1.0
+    except (TypeError, ValueError):
+        return False
 
 
 def primary_key_evidence(test_nodes: list[dict[str, Any]]) -> str | None:
@@ -36,7 +50,9 @@ def primary_key_evidence(test_nodes: list[dict[str, Any]]) -> str | None:
         test_name = str(metadata.get("name", ""))
         kwargs = metadata.get("kwargs") or {}
         column = kwargs.get("column_name")
-        if "unique" in test_name:
+        # A test that tolerates some duplicates (`mostly` < 1) does not make a key.
+        strict = _at_least_one(kwargs.get("mostly", 1.0))
+        if "unique" in test_name and strict:
             for key in _COMBINATION_KWARGS:
                 value = kwargs.get(key)
                 if isinstance(value, list) and value:

@@ -41,11 +41,28 @@ def run_ingest(*args: str, check: bool = True) -> subprocess.CompletedProcess[st
     )
 
 
-def generate(out: Path, *, seed: int = SUITE_SEED, scale: float = SUITE_SCALE,
-             days: int = SUITE_DAYS, fault_rate: float = SUITE_FAULT_RATE) -> Path:
+def generate(
+    out: Path,
+    *,
+    seed: int = SUITE_SEED,
+    scale: float = SUITE_SCALE,
+    days: int = SUITE_DAYS,
+    fault_rate: float = SUITE_FAULT_RATE,
+) -> Path:
     run_ingest(
-        "generate", "--out", str(out), "--scale", str(scale), "--seed", str(seed),
-        "--days", str(days), "--start-date", SUITE_START, "--fault-rate", str(fault_rate),
+        "generate",
+        "--out",
+        str(out),
+        "--scale",
+        str(scale),
+        "--seed",
+        str(seed),
+        "--days",
+        str(days),
+        "--start-date",
+        SUITE_START,
+        "--fault-rate",
+        str(fault_rate),
     )
     return out
 
@@ -78,10 +95,14 @@ def run_dbt(args: list[str], *, database: Path, target_path: Path):
         return dbtRunner().invoke(
             [
                 *args,
-                "--project-dir", str(PROJECT_DIR),
-                "--profiles-dir", str(PROJECT_DIR),
-                "--target-path", str(target_path),
-                "--log-path", str(target_path / "logs"),
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--profiles-dir",
+                str(PROJECT_DIR),
+                "--target-path",
+                str(target_path),
+                "--log-path",
+                str(target_path / "logs"),
             ]
         )
     finally:
@@ -98,15 +119,17 @@ def suite_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(suite_landing: Path, tmp_path_factory: pytest.TempPathFactory
-                    ) -> Iterator[Warehouse]:
+def built_warehouse(
+    suite_landing: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Warehouse]:
     """suite_landing loaded by ingest and built by one `dbt build` (seeds, models, tests)."""
     root = tmp_path_factory.mktemp("warehouse")
     database = root / "suite.duckdb"
     target_path = root / "target"
     run_ingest("load", str(suite_landing), "--database", str(database))
-    result = run_dbt(["build", "--vars", SUITE_DBT_VARS], database=database,
-                     target_path=target_path)
+    result = run_dbt(
+        ["build", "--vars", SUITE_DBT_VARS], database=database, target_path=target_path
+    )
     if not result.success:
         failed = [
             f"{r.node.unique_id}: {r.status} {r.message}"

@@ -162,6 +162,11 @@ test_node.__test__ = False  # a helper, not a pytest test
             ],
             True,
         ),
+        ([test_node("expect_compound_columns_to_be_unique", column_list=["a", "b"])], True),
+        (
+            [test_node("expect_compound_columns_to_be_unique", column_list=["a"], mostly=0.9)],
+            False,
+        ),
         ([test_node("accepted_values", column_name="x", values=["a"])], False),
         ([], False),
     ],

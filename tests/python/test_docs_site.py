@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import urllib.request
 import zlib
 from dataclasses import dataclass
 from html import unescape
@@ -313,6 +314,27 @@ def pick_models(site: DocsSite) -> list[dict[str, Any]]:
     return chosen
 
 
+TAB_LABELS = {"model": "Models", "source": "Sources", "seed": "Seeds", "snapshot": "Snapshots"}
+TAB = re.compile(
+    r'<li ng-repeat="\(resource_type, nodes\) in references"[^>]*class="([^"]*)"[^>]*>'
+    r"\s*<a[^>]*>\s*([^<]+?)\s*</a>"
+)
+
+
+def check_reference_tabs(html: str, expected: list[str], unique_id: str) -> None:
+    """The section has a tab per resource type of `expected`; the active tab lists its ids."""
+    tabs = {label: "active" in classes.split() for classes, label in TAB.findall(html)}
+    for kind in {node_id.split(".")[0] for node_id in expected}:
+        assert TAB_LABELS[kind] in tabs, f"{unique_id}: no {TAB_LABELS[kind]} tab in {tabs}"
+    active = [label for label, is_active in tabs.items() if is_active]
+    assert len(active) == 1, f"{unique_id}: tabs {tabs}"
+    shown = set(re.findall(r'href="#!/(?:model|source|seed|snapshot)/([^"]+)"', html))
+    of_active_kind = {
+        node_id for node_id in expected if TAB_LABELS.get(node_id.split(".")[0]) == active[0]
+    }
+    assert of_active_kind <= shown, f"{unique_id}: {of_active_kind - shown} not shown"
+
+
 def test_model_pages_show_description_columns_and_lineage(
     chromium: str, docs_site: DocsSite, tmp_path: Path
 ) -> None:
@@ -332,12 +354,65 @@ def test_model_pages_show_description_columns_and_lineage(
         for name, column in node["columns"].items():
             if column["description"]:
                 assert plain(column["description"])[:30] in plain(columns), f"{unique_id}.{name}"
-        # Lineage: what it depends on and what references it, as links to their pages.
-        parents = visible_text(section(dom, "depends_on"))
-        for parent in node["depends_on"]["nodes"]:
-            if parent.startswith(("model.", "seed.", "snapshot.", "source.")):
-                assert parent.split(".")[-1] in parents, f"{unique_id}: parent {parent}"
-        referenced = section(dom, "referenced_by")
-        for child in node["_children"]:
-            assert f'href="#!/model/{child}"' in referenced, f"{unique_id}: child {child}"
+        # Lineage: what it depends on and what references it, as tabs of links to their
+        # pages (one tab per resource type; the page renders the links of the active tab).
+        parents = [p for p in node["depends_on"]["nodes"] if p.split(".")[0] in TAB_LABELS]
+        check_reference_tabs(section(dom, "depends_on"), parents, unique_id)
+        children = [c for c in node["_children"] if c.split(".")[0] in TAB_LABELS]
+        if children:
+            check_reference_tabs(section(dom, "referenced_by"), children, unique_id)
         assert 'id="graph-viz-wrapper"' in dom or 'id="cy"' in dom  # the lineage graph
+
+
+# --- make docs: the local server ----------------------------------------------------------
+
+
+def test_serve_docs_serves_the_site_on_loopback_and_prints_its_address(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    (target / "assets").mkdir(parents=True)
+    (target / "static_index.html").write_text("<html><body>dbt docs site</body></html>")
+    shutil.copy2(PROJECT_DIR / "assets" / "architecture.svg", target / "assets")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "serve_docs.py"),
+            "--target-dir",
+            str(target),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r"http://(127\.0\.0\.1):(\d+)/static_index\.html", line)
+        assert match, line
+        base = f"http://{match.group(1)}:{match.group(2)}"
+        with urllib.request.urlopen(f"{base}/static_index.html", timeout=10) as response:
+            assert response.status == 200
+            assert b"dbt docs site" in response.read()
+        with urllib.request.urlopen(f"{base}/assets/architecture.svg", timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith("image/svg")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_docs_without_a_site_says_what_to_run(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "serve_docs.py"),
+            "--target-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "make run" in result.stderr

@@ -14,15 +14,19 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow.parquet as pq
 import pytest
 
 from ingest.contracts import CONTRACTS
 from ingest.generate import GenerateError, GenerateResult, generate
+
+if TYPE_CHECKING:
+    from conftest import Warehouse
 
 START = date(2026, 10, 1)
 CATEGORIES = {"electronics", "clothing", "books", "home", "sports"}
@@ -78,8 +82,11 @@ def test_same_arguments_give_byte_identical_files(tmp_path: Path) -> None:
 def test_different_seed_gives_different_data(tmp_path: Path) -> None:
     first = _digest(generate(tmp_path / "a", scale=0.02, seed=1, days=2).out)
     second = _digest(generate(tmp_path / "b", scale=0.02, seed=2, days=2).out)
-    for name in ("sales/sales_2026-10-01.csv", "products/products_2026-10-01.csv",
-                 "transactions/transactions_2026-10-01.parquet"):
+    for name in (
+        "sales/sales_2026-10-01.csv",
+        "products/products_2026-10-01.csv",
+        "transactions/transactions_2026-10-01.parquet",
+    ):
         assert first[name] != second[name], name
 
 
@@ -134,8 +141,9 @@ def test_rerun_replaces_its_own_files_and_keeps_foreign_ones(tmp_path: Path) -> 
         ({"seed": -1}, "seed"),
     ],
 )
-def test_bad_arguments_raise_a_one_line_error(tmp_path: Path, arguments: dict,
-                                               message: str) -> None:
+def test_bad_arguments_raise_a_one_line_error(
+    tmp_path: Path, arguments: dict, message: str
+) -> None:
     with pytest.raises(GenerateError) as raised:
         generate(tmp_path / "out", **arguments)
     assert message in str(raised.value) and "\n" not in str(raised.value)
@@ -155,16 +163,18 @@ def test_tiny_scale_writes_no_empty_or_header_only_file(tmp_path: Path) -> None:
     for path in out.rglob("*"):
         if path.is_file() and not path.name.startswith("_"):
             minimum = 1 if path.suffix in {".jsonl", ".parquet"} else 2
-            rows = (pq.read_metadata(path).num_rows if path.suffix == ".parquet"
-                    else len(path.read_text().splitlines()))
+            rows = (
+                pq.read_metadata(path).num_rows
+                if path.suffix == ".parquet"
+                else len(path.read_text().splitlines())
+            )
             assert rows >= minimum, path
 
 
 # --- layout, schemas and consistency ------------------------------------------------------
 
 
-def test_files_follow_the_landing_layout_and_contracts(clean: tuple[Path, GenerateResult]
-                                                       ) -> None:
+def test_files_follow_the_landing_layout_and_contracts(clean: tuple[Path, GenerateResult]) -> None:
     out, _ = clean
     names = {
         "sales": r"sales_2026-10-\d\d\.csv",
@@ -184,7 +194,11 @@ def test_files_follow_the_landing_layout_and_contracts(clean: tuple[Path, Genera
                 schema = pq.read_schema(path)
                 assert tuple(schema.names) == CONTRACTS[source].column_names
                 assert [str(field.type) for field in schema] == [
-                    "int64", "int64", "decimal128(18, 2)", "timestamp[us]"]
+                    "int64",
+                    "int64",
+                    "decimal128(18, 2)",
+                    "timestamp[us]",
+                ]
     events = _files(out, "events")
     assert len(events) > 14 * 20
     for path in events:
@@ -230,17 +244,19 @@ def _catalog_prices(out: Path) -> dict[str, dict[str, str]]:
 
 
 def _events(out: Path) -> list[dict]:
-    return [json.loads(line) for path in _files(out, "events")
-            for line in path.read_text().splitlines()]
+    return [
+        json.loads(line) for path in _files(out, "events") for line in path.read_text().splitlines()
+    ]
 
 
 def _utc(text: str) -> datetime:
     """An event timestamp (ISO-8601 with an offset or Z) as a naive UTC datetime."""
-    return datetime.fromisoformat(text).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.fromisoformat(text).astimezone(UTC).replace(tzinfo=None)
 
 
 def test_sales_and_purchases_use_the_catalog_price_of_the_day(
-        clean: tuple[Path, GenerateResult]) -> None:
+    clean: tuple[Path, GenerateResult],
+) -> None:
     out, _ = clean
     prices = _catalog_prices(out)
     for path in _files(out, "sales"):
@@ -256,12 +272,12 @@ def test_sales_and_purchases_use_the_catalog_price_of_the_day(
         assert Decimal(str(data["amount"])) == data["quantity"] * unit
 
 
-def test_transactions_are_the_payments_of_the_purchases(
-        clean: tuple[Path, GenerateResult]) -> None:
+def test_transactions_are_the_payments_of_the_purchases(clean: tuple[Path, GenerateResult]) -> None:
     out, _ = clean
     purchases = Counter(
         (event["user_id"], Decimal(str(event["data"]["amount"])))
-        for event in _events(out) if event["event_type"] == "purchase"
+        for event in _events(out)
+        if event["event_type"] == "purchase"
     )
     payments: Counter[tuple[int, Decimal]] = Counter()
     ids: list[int] = []
@@ -304,15 +320,15 @@ def test_weekly_and_daily_seasonality(clean: tuple[Path, GenerateResult]) -> Non
     weekend = [n for day, n in per_day.items() if date.fromisoformat(day).weekday() >= 5]
     weekday = [n for day, n in per_day.items() if date.fromisoformat(day).weekday() < 5]
     assert sum(weekend) / len(weekend) > 1.1 * sum(weekday) / len(weekday)
-    per_hour = Counter(int(path.stem[-2:]) for path in _files(out, "events")
-                       for _ in path.read_text().splitlines())
+    per_hour = Counter(
+        int(path.stem[-2:]) for path in _files(out, "events") for _ in path.read_text().splitlines()
+    )
     night = sum(per_hour[hour] for hour in (2, 3, 4))
     evening = sum(per_hour[hour] for hour in (18, 19, 20))
     assert evening > 4 * night
 
 
-def test_events_form_sessions_that_match_user_behavior(
-        clean: tuple[Path, GenerateResult]) -> None:
+def test_events_form_sessions_that_match_user_behavior(clean: tuple[Path, GenerateResult]) -> None:
     out, _ = clean
     by_user: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     offsets: Counter[str] = Counter()
@@ -350,8 +366,15 @@ INT = re.compile(r"-?\d+")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def _check_number(row: dict, column: str, pattern: re.Pattern[str], low: Decimal | None,
-                  high: Decimal | None, reasons: list[str], low_inclusive: bool = True) -> None:
+def _check_number(
+    row: dict,
+    column: str,
+    pattern: re.Pattern[str],
+    low: Decimal | None,
+    high: Decimal | None,
+    reasons: list[str],
+    low_inclusive: bool = True,
+) -> None:
     value = row.get(column)
     if value is None or value == "":
         reasons.append(f"missing_{column}")
@@ -397,7 +420,8 @@ def _csv_reasons(source: str, row: dict) -> list[str]:
             reasons.append("missing_category")
         elif row["category"] not in CATEGORIES:
             reasons.append("unknown_category")
-        _check_number(row, "price", NUMBER, zero, Decimal(10_000), reasons, low_inclusive=False)
+        # A catalog price of 0 is allowed (stg_products rejects only negative prices).
+        _check_number(row, "price", NUMBER, zero, Decimal(10_000), reasons)
         _check_number(row, "rating", NUMBER, zero, Decimal(5), reasons)
         _check_time(row, "updated_at", reasons, required=False)
     elif source == "user_behavior":
@@ -466,8 +490,7 @@ def _observed_reasons(out: Path) -> dict[tuple[str, str, int], str]:
                     key = (fields[0], fields[3])
                     if key in keys:  # the later copy is kept, the earlier rejected
                         earlier = (source, name, keys[key])
-                        observed[earlier] = ",".join(filter(None, [observed[earlier],
-                                                                   "duplicate"]))
+                        observed[earlier] = ",".join(filter(None, [observed[earlier], "duplicate"]))
                     keys[key] = line
     ids: dict[int, tuple[str, int]] = {}
     for path in _files(out, "transactions"):
@@ -490,7 +513,8 @@ def _observed_reasons(out: Path) -> dict[tuple[str, str, int], str]:
 
 
 def test_each_fault_gives_exactly_its_expected_reason_and_clean_rows_none(
-        faulty: tuple[Path, GenerateResult]) -> None:
+    faulty: tuple[Path, GenerateResult],
+) -> None:
     out, _ = faulty
     observed = _observed_reasons(out)
     expected = {key: "" for key in observed}
@@ -498,16 +522,21 @@ def test_each_fault_gives_exactly_its_expected_reason_and_clean_rows_none(
         key = (fault["source"], fault["file"], int(fault["line"]))
         assert key in observed, key
         expected[key] = fault["expected_reason"]
-    mismatches = {key: (expected[key], reason) for key, reason in observed.items()
-                  if expected[key] != reason}
+    mismatches = {
+        key: (expected[key], reason) for key, reason in observed.items() if expected[key] != reason
+    }
     assert not mismatches, list(mismatches.items())[:10]
 
 
 def test_exact_duplicate_sales_lines_are_the_recorded_copies(
-        faulty: tuple[Path, GenerateResult]) -> None:
+    faulty: tuple[Path, GenerateResult],
+) -> None:
     out, _ = faulty
-    recorded = {(f["file"], int(f["line"])) for f in _faults(out)
-                if f["source"] == "sales" and f["fault"] == "duplicate_row"}
+    recorded = {
+        (f["file"], int(f["line"]))
+        for f in _faults(out)
+        if f["source"] == "sales" and f["fault"] == "duplicate_row"
+    }
     found = set()
     for path in _files(out, "sales"):
         name = path.relative_to(out).as_posix()
@@ -591,8 +620,7 @@ EXPECTED_KINDS = {
 }
 
 
-def test_every_fault_class_is_injected_at_five_percent(
-        faulty: tuple[Path, GenerateResult]) -> None:
+def test_every_fault_class_is_injected_at_five_percent(faulty: tuple[Path, GenerateResult]) -> None:
     out, _ = faulty
     found: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for fault in _faults(out):
@@ -601,12 +629,18 @@ def test_every_fault_class_is_injected_at_five_percent(
 
 
 def test_manifest_counts_match_the_fault_list_and_the_rate(
-        faulty: tuple[Path, GenerateResult]) -> None:
+    faulty: tuple[Path, GenerateResult],
+) -> None:
     out, result = faulty
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest == result.manifest
-    assert manifest["arguments"] == {"scale": 0.05, "seed": 3, "days": 7,
-                                     "start_date": "2026-10-01", "fault_rate": 0.05}
+    assert manifest["arguments"] == {
+        "scale": 0.05,
+        "seed": 3,
+        "days": 7,
+        "start_date": "2026-10-01",
+        "fault_rate": 0.05,
+    }
     faults = _faults(out)
     keys = [(f["source"], f["file"], int(f["line"])) for f in faults]
     assert keys == sorted(keys) and len(keys) == len(set(keys))
@@ -619,8 +653,11 @@ def test_manifest_counts_match_the_fault_list_and_the_rate(
         for entry in summary["files"]:
             assert by_file[entry["file"]] == entry["faults"]
             path = out / entry["file"]
-            rows = (pq.read_metadata(path).num_rows if path.suffix == ".parquet"
-                    else len(path.read_text().splitlines()) - (path.suffix == ".csv"))
+            rows = (
+                pq.read_metadata(path).num_rows
+                if path.suffix == ".parquet"
+                else len(path.read_text().splitlines()) - (path.suffix == ".csv")
+            )
             assert rows == entry["rows"]
         assert summary["rows"] == sum(entry["rows"] for entry in summary["files"])
     for source in ("sales", "events"):
@@ -641,3 +678,33 @@ def test_start_date_and_days_set_the_file_dates(tmp_path: Path) -> None:
     assert days == ["sales_2027-02-28.csv", "sales_2027-03-01.csv"]
     last = START + timedelta(days=1)
     assert not (out / "sales" / f"sales_{last.isoformat()}.csv").exists()
+
+
+@pytest.mark.slow
+def test_loader_and_staging_reject_exactly_the_injected_faults(built_warehouse: Warehouse) -> None:
+    """The manifest's promise, end to end: every quarantine line lands in raw._quarantine,
+    every other fault is rejected by staging with its expected_reason, nothing else is."""
+    faults = _faults(built_warehouse.landing)
+    expected_quarantine = {
+        (f["source"], f["file"], int(f["line"]))
+        for f in faults
+        if f["expected_reason"] == "quarantine"
+    }
+    expected_rejected = {
+        (f["source"], f["file"], int(f["line"])): f["expected_reason"]
+        for f in faults
+        if f["expected_reason"] not in ("", "quarantine")
+    }
+    quarantined = set(
+        built_warehouse.query("select source, source_file, line_number from raw._quarantine")
+    )
+    assert expected_quarantine and quarantined == expected_quarantine
+    rejected: dict[tuple[str, str, int], str] = {}
+    for source in CONTRACTS:
+        rows = built_warehouse.query(
+            # source comes from the fixed contracts, quoted as an identifier
+            f"select _source_file, _row_number, rejection_reasons "
+            f'from staging."stg_{source}__rejected"'
+        )
+        rejected.update({(source, file, line): reasons for file, line, reasons in rows})
+    assert rejected == expected_rejected

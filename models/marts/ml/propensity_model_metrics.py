@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline_ml import propensity
-from pipeline_ml.recommend import arrow_table
 from pipeline_ml.settings import as_float, as_int
 
 
@@ -16,9 +15,12 @@ def model(dbt: Any, session: Any) -> Any:
     settings = propensity.PropensitySettings(
         horizon_days=as_int(dbt.config.get("horizon_days"), "horizon_days", minimum=1),
         threshold=as_float(dbt.config.get("threshold"), "threshold"),
+        max_training_rows=as_int(
+            dbt.config.get("max_training_rows"), "max_training_rows", minimum=1
+        ),
     )
     return propensity.evaluate(
-        arrow_table(dbt.ref("purchase_training_set")),
+        propensity.read_training_set(dbt.ref("purchase_training_set"), settings),
         settings,
         built_at=datetime.now(UTC).replace(tzinfo=None),
     )

@@ -6,7 +6,6 @@ Thin: the logic lives in pipeline_ml.propensity (unit-tested with pytest).
 from typing import Any
 
 from pipeline_ml import propensity
-from pipeline_ml.recommend import arrow_table
 from pipeline_ml.settings import as_float, as_int
 
 
@@ -15,5 +14,10 @@ def model(dbt: Any, session: Any) -> Any:
     settings = propensity.PropensitySettings(
         horizon_days=as_int(dbt.config.get("horizon_days"), "horizon_days", minimum=1),
         threshold=as_float(dbt.config.get("threshold"), "threshold"),
+        max_training_rows=as_int(
+            dbt.config.get("max_training_rows"), "max_training_rows", minimum=1
+        ),
     )
-    return propensity.predict(arrow_table(dbt.ref("purchase_training_set")), settings)
+    return propensity.predict(
+        propensity.read_training_set(dbt.ref("purchase_training_set"), settings), settings
+    )

@@ -1,0 +1,183 @@
+"""Benchmark: `ingest load` of the sales CSVs against a bare DuckDB read_csv, side by side.
+
+    python benchmarks/bench_load_sales.py --scale 10 [--repeat 3] [--workdir DIR]
+
+Generates (or reuses) `--scale` landing data with `python -m ingest generate` (or, with
+`--own-data` or when the generator is missing, a quick CSV maker of the same shape), then
+measures in fresh databases, each in its own subprocess under `/usr/bin/time -v`:
+
+  (a) bare:   create table sales as select * from read_csv([<all sales files>])
+  (b) ingest: python -m ingest load <landing>/sales --database <fresh file>
+
+and prints wall time and peak memory (maximum resident set size) of each and their ratio.
+The issue's target: (b) <= 2 x (a) at scale 100, peak memory < 2 GB. Runs alternate a and b
+so that a busy machine hurts both alike; the median of the repeats is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BARE_SCRIPT = """
+import sys, duckdb
+files = sys.argv[2:]
+con = duckdb.connect(sys.argv[1])
+con.execute("create table sales as select * from read_csv(?)", [files])
+print(con.execute("select count(*) from sales").fetchone()[0])
+con.close()
+"""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float
+    peak_mb: float
+
+
+def parse_time_v(stderr: str) -> Measurement:
+    elapsed = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", stderr)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
+    if elapsed is None or peak is None:
+        raise RuntimeError(f"cannot parse /usr/bin/time -v output:\n{stderr[-2000:]}")
+    seconds = 0.0
+    for part in elapsed.group(1).split(":"):
+        seconds = seconds * 60 + float(part)
+    return Measurement(seconds=seconds, peak_mb=int(peak.group(1)) / 1024)
+
+
+def timed(command: list[str]) -> Measurement:
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", *command], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{command[:4]} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return parse_time_v(result.stderr)
+
+
+def make_own_sales(landing: Path, scale: float, days: int = 28) -> None:
+    """A quick stand-in for the generator: `scale` x 100k sales rows over `days` files."""
+    import duckdb
+
+    folder = landing / "sales"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows_per_day = int(scale * 100_000 / days)
+    with duckdb.connect() as con:
+        for day in range(days):
+            path = folder / f"sales_2026-10-{day + 1:02d}.csv"
+            con.execute(
+                "copy (select date '2026-10-01' + cast(? as integer) as date,"
+                " 1 + cast(floor(random() * 5000) as bigint) as product_id,"
+                " 1 + cast(floor(random() * 5) as integer) as quantity,"
+                " round(1 + random() * 200, 2) as price,"
+                " 1 + cast(floor(random() * 100000) as bigint) as customer_id"
+                " from range(?)) to ? (header, delimiter ',')",
+                [day, rows_per_day, str(path)],
+            )
+
+
+def ensure_data(landing: Path, scale: float, own_data: bool) -> None:
+    if (landing / "sales").is_dir() and any((landing / "sales").iterdir()):
+        print(f"reusing {landing}")
+        return
+    if not own_data:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ingest",
+                "generate",
+                "--out",
+                str(landing),
+                "--scale",
+                str(scale),
+                "--seed",
+                "42",
+                "--days",
+                "28",
+            ],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode == 0:
+            return
+        print(f"generator failed, using the quick CSV maker: {result.stderr.strip()[-300:]}")
+        shutil.rmtree(landing, ignore_errors=True)
+    make_own_sales(landing, scale)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where data and databases go (default: a temporary folder)",
+    )
+    parser.add_argument("--own-data", action="store_true", help="skip the generator")
+    args = parser.parse_args()
+
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "ingest-bench"
+    landing = workdir / f"landing-scale-{args.scale:g}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    ensure_data(landing, args.scale, args.own_data)
+    files = sorted(str(path) for path in (landing / "sales").glob("*.csv*"))
+    size_mb = sum(Path(name).stat().st_size for name in files) / 2**20
+    print(f"{len(files)} sales files, {size_mb:.0f} MB, scale {args.scale:g}")
+
+    bare: list[Measurement] = []
+    ingest: list[Measurement] = []
+    for _ in range(args.repeat):
+        for kind, results in (("bare", bare), ("ingest", ingest)):
+            database = workdir / f"{kind}.duckdb"
+            for leftover in (database, database.with_suffix(".duckdb.wal")):
+                leftover.unlink(missing_ok=True)
+            if kind == "bare":
+                command = [sys.executable, "-c", BARE_SCRIPT, str(database), *files]
+            else:
+                command = [
+                    sys.executable,
+                    "-m",
+                    "ingest",
+                    "load",
+                    str(landing / "sales"),
+                    "--database",
+                    str(database),
+                ]
+            results.append(timed(command))
+            database.unlink(missing_ok=True)
+
+    def median(values: list[Measurement]) -> Measurement:
+        return Measurement(
+            statistics.median(m.seconds for m in values),
+            statistics.median(m.peak_mb for m in values),
+        )
+
+    a, b = median(bare), median(ingest)
+    print(f"{'measurement':<34} {'wall s':>8} {'peak MB':>9}")
+    print(f"{'(a) bare read_csv CTAS':<34} {a.seconds:>8.2f} {a.peak_mb:>9.0f}")
+    print(f"{'(b) ingest load sales/':<34} {b.seconds:>8.2f} {b.peak_mb:>9.0f}")
+    print(f"ratio b/a: {b.seconds / a.seconds:.2f}  (target <= 2.0; peak target < 2048 MB)")
+    if args.repeat > 1:
+        print(
+            "all runs (s): bare",
+            [round(m.seconds, 2) for m in bare],
+            "ingest",
+            [round(m.seconds, 2) for m in ingest],
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+{#
+    Values of `column_name` are members of `value_set` (quoted as strings unless
+    quote_values=false). Nulls are not evaluated. Fails when the passing fraction of the
+    evaluated rows is below `mostly`; then returns the failing rows.
+#}
+{% test expect_column_values_to_be_in_set(
+    model,
+    column_name,
+    value_set,
+    quote_values=true,
+    row_condition=none,
+    mostly=1.0
+) %}
+
+{%- if value_set is string or value_set | length == 0 -%}
+    {{ exceptions.raise_compiler_error(
+        "expect_column_values_to_be_in_set needs a non-empty list value_set") }}
+{%- endif %}
+
+with
+
+rows_in_scope as (
+    select * from {{ model }}
+    {%- if row_condition %}
+        where {{ row_condition }}
+    {%- endif %}
+),
+
+evaluated as (
+    select * from rows_in_scope
+    where {{ column_name }} is not null
+),
+
+failing as (
+    select * from evaluated
+    where {{ column_name }} not in (
+        {%- for value in value_set %}
+            {{ sql_string_literal(value) if quote_values else value }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+),
+
+final as (
+    select * from failing
+    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+)
+
+select * from final
+
+{% endtest %}

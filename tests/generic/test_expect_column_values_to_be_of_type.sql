@@ -1,0 +1,66 @@
+{#
+    The column's declared type (information_schema.columns.data_type, e.g. BIGINT,
+    DECIMAL(18,2), TIMESTAMP) is `column_type` or one of `column_type_list`, compared
+    case-insensitively; a type written without parameters (DECIMAL) accepts any precision.
+    A SQL column has one type for all its values, so `mostly` does not apply. Returns one row
+    (column, actual type, expected types) when the type differs or the column is missing.
+#}
+{% test expect_column_values_to_be_of_type(
+    model,
+    column_name,
+    column_type=none,
+    column_type_list=none
+) %}
+
+{%- set expected_types = column_type_list if column_type_list is not none else [column_type] %}
+{%- if column_type is none and column_type_list is none -%}
+    {{ exceptions.raise_compiler_error(
+        "expect_column_values_to_be_of_type needs column_type or column_type_list") }}
+{%- endif %}
+
+with
+
+relation_columns as (
+    select
+        lower(column_name) as column_name,
+        upper(data_type) as data_type
+    from information_schema.columns
+    where
+        lower(table_catalog) = lower({{ sql_string_literal(model.database) }})
+        and lower(table_schema) = lower({{ sql_string_literal(model.schema) }})
+        and lower(table_name) = lower({{ sql_string_literal(model.identifier) }})
+        and lower(column_name) = lower({{ sql_string_literal(column_name) }})
+),
+
+expected as (
+    select
+        lower({{ sql_string_literal(column_name) }}) as column_name,
+        {{ sql_string_literal(expected_types | join(', ') | upper) }} as expected_types
+),
+
+final as (
+    select
+        expected.column_name,
+        relation_columns.data_type as actual_type,
+        expected.expected_types
+    from expected
+    left join relation_columns
+        on expected.column_name = relation_columns.column_name
+    where
+        relation_columns.data_type is null
+        or not (
+            false
+            {%- for expected_type in expected_types %}
+                or relation_columns.data_type = upper({{ sql_string_literal(expected_type) }})
+                {%- if '(' not in expected_type %}
+                    or relation_columns.data_type like upper(
+                        {{ sql_string_literal(expected_type ~ '(%') }}
+                    )
+                {%- endif %}
+            {%- endfor %}
+        )
+)
+
+select * from final
+
+{% endtest %}

@@ -1,0 +1,44 @@
+{#
+    The text of `column_name` (cast to the string type) matches the regular expression `regex`
+    somewhere (search semantics, as Great Expectations: anchor with ^...$ to match the whole
+    value). Nulls are not evaluated. Fails when the passing fraction of the evaluated rows is
+    below `mostly`; then returns the failing rows. The match is the dispatched matches_pattern.
+#}
+{% test expect_column_values_to_match_regex(
+    model,
+    column_name,
+    regex,
+    row_condition=none,
+    mostly=1.0
+) %}
+
+with
+
+rows_in_scope as (
+    select * from {{ model }}
+    {%- if row_condition %}
+        where {{ row_condition }}
+    {%- endif %}
+),
+
+evaluated as (
+    select * from rows_in_scope
+    where {{ column_name }} is not null
+),
+
+failing as (
+    select * from evaluated
+    where not {{ matches_pattern(
+        'cast(' ~ column_name ~ ' as ' ~ dbt.type_string() ~ ')',
+        regex | replace("'", "''")
+    ) }}
+),
+
+final as (
+    select * from failing
+    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+)
+
+select * from final
+
+{% endtest %}

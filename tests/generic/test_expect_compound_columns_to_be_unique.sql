@@ -1,0 +1,59 @@
+{#
+    The combination of the columns in `column_list` is unique. ignore_row_if decides which
+    rows are evaluated: 'all_values_are_missing' (default: skip rows where every column is
+    null), 'any_value_is_missing', or 'never' (nulls compare equal). Fails when the fraction
+    of evaluated rows whose combination is unique is below `mostly`; then returns the rows of
+    the repeated combinations with their repeat count.
+#}
+{% test expect_compound_columns_to_be_unique(
+    model,
+    column_list,
+    ignore_row_if='all_values_are_missing',
+    row_condition=none,
+    mostly=1.0
+) %}
+
+{%- if ignore_row_if not in ['all_values_are_missing', 'any_value_is_missing', 'never'] -%}
+    {{ exceptions.raise_compiler_error(
+        "ignore_row_if must be all_values_are_missing, any_value_is_missing or never") }}
+{%- endif %}
+{%- set joiner = ' and ' if ignore_row_if == 'all_values_are_missing' else ' or ' %}
+
+with
+
+rows_in_scope as (
+    select * from {{ model }}
+    {%- if row_condition %}
+        where {{ row_condition }}
+    {%- endif %}
+),
+
+evaluated as (
+    select
+        {%- for column in column_list %}
+            {{ column }},
+        {%- endfor %}
+        count(*) over (partition by {{ column_list | join(', ') }}) as n_records_with_values
+    from rows_in_scope
+    {%- if ignore_row_if != 'never' %}
+        where not (
+            {%- for column in column_list %}
+                {{ column }} is null{% if not loop.last %}{{ joiner }}{% endif %}
+            {%- endfor %}
+        )
+    {%- endif %}
+),
+
+failing as (
+    select * from evaluated
+    where n_records_with_values > 1
+),
+
+final as (
+    select * from failing
+    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+)
+
+select * from final
+
+{% endtest %}

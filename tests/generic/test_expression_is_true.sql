@@ -1,0 +1,40 @@
+{#
+    The SQL boolean `expression` holds on every row (with column_name set, the expression is
+    appended to the column: expression: '>= 0'). As dbt_utils: a row where the expression is
+    null passes. Fails when the passing fraction of the rows in scope is below `mostly`; then
+    returns the failing rows.
+#}
+{% test expression_is_true(
+    model,
+    expression,
+    column_name=none,
+    row_condition=none,
+    mostly=1.0
+) %}
+
+with
+
+evaluated as (
+    select * from {{ model }}
+    {%- if row_condition %}
+        where {{ row_condition }}
+    {%- endif %}
+),
+
+failing as (
+    select * from evaluated
+    {%- if column_name is none %}
+        where not ({{ expression }})
+    {%- else %}
+        where not ({{ column_name }} {{ expression }})
+    {%- endif %}
+),
+
+final as (
+    select * from failing
+    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+)
+
+select * from final
+
+{% endtest %}

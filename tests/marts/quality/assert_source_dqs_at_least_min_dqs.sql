@@ -1,0 +1,24 @@
+-- The DQS gate. It runs after the webhook deliveries so that an alert is sent before the
+-- build fails; the raise_dqs_alerts hook then names the failing sources in dbt's output.
+-- depends_on: {{ ref('data_quality_alert_deliveries') }}
+{{ config(severity='error', store_failures=true) }}
+
+with
+
+alerts as (
+    select * from {{ ref('data_quality_alerts') }}
+),
+
+final as (
+    select
+        source_name,
+        batch_id,
+        dqs,
+        min_dqs,
+        top_rejection_reasons,
+        alert_message
+    from alerts
+    where is_below_min_dqs
+)
+
+select * from final

@@ -1,0 +1,225 @@
+"""The command line: exit codes, one-line errors, summary, ledger and quarantine output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from ingest_fixtures import SALES_HEADER, count, write
+
+from ingest.cli import main
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    root = tmp_path / "landing"
+    write(root / "sales" / "sales_2026-10-01.csv", f"{SALES_HEADER}\n2026-10-01,1,2,3.50,4\n1,2\n")
+    return root
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse" / "wh.duckdb"
+
+
+def test_load_prints_a_summary_and_exits_0(
+    landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load", str(landing), "--database", str(database)]) == 0
+    out = capsys.readouterr().out
+    summary = [line.split() for line in out.splitlines() if line.startswith("sales")]
+    # source, files loaded, skipped, failed, rows loaded, quarantined
+    assert summary == [["sales", "1", "0", "0", "1", "1"]]
+    assert main(["load", str(landing), "--database", str(database)]) == 0
+    out = capsys.readouterr().out
+    assert [line.split() for line in out.splitlines() if line.startswith("sales")] == [
+        ["sales", "0", "1", "0", "0", "0"]
+    ]
+
+
+def test_load_defaults_to_duckdb_path(
+    landing: Path, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUCKDB_PATH", str(database))
+    assert main(["load", str(landing)]) == 0
+    assert count(database, "raw.sales") == 1
+
+
+def test_a_failed_file_exits_1_with_a_one_line_error(
+    landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(landing / "sales" / "sales_2026-10-02.csv", "date,product_id\n2026-10-02,1\n")
+    assert main(["load", str(landing), "--database", str(database)]) == 1
+    err = capsys.readouterr().err
+    missing = "'quantity', 'price', 'customer_id'"
+    assert f"error: sales/sales_2026-10-02.csv: missing required columns {missing}\n" in err
+    assert count(database, "raw.sales") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["load", "{root}/missing"], "missing: no such file or directory"),
+        (["load", "{root}/landing/refunds"], "unknown source folder 'refunds'"),
+        (["load", "--bogus"], "unrecognized arguments"),
+        (["generate", "--start-date", "2026-13-01"], "not a date"),
+    ],
+    ids=["missing_path", "unknown_source", "bad_option", "bad_date"],
+)
+def test_usage_errors_exit_2(
+    tmp_path: Path,
+    landing: Path,
+    database: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    write(landing / "refunds" / "refunds.csv", "x\n")
+    argv = [arg.format(root=tmp_path) for arg in args] + ["--database", str(database)]
+    with pytest.raises(SystemExit) if "--bogus" in args or "generate" in args else _no_exit():
+        code = main(argv)
+        assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not database.exists()
+
+
+class _no_exit:  # noqa: N801 - used like a context manager name
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_python_dash_m_exit_codes_and_no_traceback(tmp_path: Path, landing: Path) -> None:
+    database = tmp_path / "db.duckdb"
+    write(landing / "sales" / "sales_bad.csv.gz", b"not gzip at all")
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", "load", str(landing), "--database", str(database)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "error: sales/sales_bad.csv.gz: not a gzip file" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            "load",
+            str(tmp_path / "nope"),
+            "--database",
+            str(database),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0
+
+
+def test_locked_warehouse_names_the_holder(
+    landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; con = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " sys.stdin.read()",
+            str(database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        code = main(["load", str(landing), "--database", str(database)])
+    finally:
+        holder.communicate(input="", timeout=30)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        err == f"error: warehouse {database} is locked by another process (pid {holder.pid});"
+        " wait for it to finish or stop it\n"
+    )
+
+
+def test_ledger_and_quarantine_commands_print(
+    landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(landing / "events" / "e.jsonl", '{"user_id":1,"event_type":"x","timestamp":"t"}\n{oops\n')
+    main(["load", str(landing), "--database", str(database)])
+    capsys.readouterr()
+    assert main(["ledger", "--database", str(database)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:4] == ["batch_id", "source", "path", "status"]
+    assert "sales/sales_2026-10-01.csv" in out and "events/e.jsonl" in out
+    assert main(["quarantine", "--source", "events", "--database", str(database)]) == 0
+    out = capsys.readouterr().out
+    assert "{oops" in out and "malformed JSON" in out
+    assert "1,2" not in out  # the quarantined sales line is filtered out by --source
+    assert main(["quarantine", "--database", str(database), "--limit", "1"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3  # header, rule, one row
+
+
+def test_progress_bar_is_silent_when_stderr_is_not_a_terminal(
+    landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["load", str(landing), "--database", str(database)])
+    assert "\r" not in capsys.readouterr().err
+
+
+def test_generate_is_imported_lazily() -> None:
+    """`load` must work even when the generator cannot be imported."""
+    code = (
+        "import sys; sys.modules['ingest.generate'] = None;"
+        " from ingest.cli import main; sys.exit(main(['ledger', '--database', sys.argv[1]]))"
+    )
+    started = time.monotonic()
+    db = Path(os.environ.get("TMPDIR", "/tmp")) / f"lazy-{os.getpid()}.duckdb"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(db)],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        db.unlink(missing_ok=True)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 60
+
+
+def test_ledger_of_a_missing_warehouse_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "none.duckdb"
+    assert main(["ledger", "--database", str(database)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not database.exists()
+
+
+def test_load_of_an_empty_landing_folder_warns_and_exits_0(
+    tmp_path: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["load", str(tmp_path / "empty"), "--database", str(database)]) == 0
+    assert "no files found" in capsys.readouterr().err
