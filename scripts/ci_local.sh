@@ -6,12 +6,13 @@
 #   2. sqlfluff on the SQL changed since BASE (scripts/lint_changed_sql.sh);
 #   3. the coverage gates (scripts/coverage_gates.sh) over the scratch build's docs artifacts.
 #
-# Usage: scripts/ci_local.sh [--state DIR] [--warehouse FILE] [--base REF] [--keep]
+# Usage: scripts/ci_local.sh [--state DIR] [--warehouse FILE] [--base REF] [--vars YAML] [--keep]
 #   --state      folder with the manifest.json of the last good build (default: state/, which
 #                `make run` saves)
 #   --warehouse  the DuckDB file that manifest describes (default: $DUCKDB_PATH or
 #                warehouse/warehouse.duckdb); never written: the build goes into a copy
 #   --base       git ref to diff against (default: origin/main, else main)
+#   --vars       dbt vars for the build, e.g. '{min_dqs: 50}'
 #   --keep       keep the scratch folder and print where it is
 # Exit codes: 0 = all gates passed; 1 = a gate failed; 2 = state or warehouse missing.
 set -uo pipefail
@@ -23,14 +24,16 @@ bin="${VENV_BIN:-$project_dir/.venv/bin}"
 state=state
 warehouse="${DUCKDB_PATH:-warehouse/warehouse.duckdb}"
 base=""
+vars=()
 keep=false
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --state) state="$2"; shift 2 ;;
         --warehouse) warehouse="$2"; shift 2 ;;
         --base) base="$2"; shift 2 ;;
+        --vars) vars=(--vars "$2"); shift 2 ;;
         --keep) keep=true; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "ci_local: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -85,9 +88,10 @@ step() {  # name command...
 }
 
 step "slim build (state:modified+, deferred to $state)" "${dbt_env[@]}" "$bin/dbt" build \
-    --select state:modified+ --defer --state "$state" "${dbt_paths[@]}"
+    --select state:modified+ --defer --state "$state" ${vars[@]+"${vars[@]}"} "${dbt_paths[@]}"
 step "lint changed SQL" "${dbt_env[@]}" "VENV_BIN=$bin" scripts/lint_changed_sql.sh ${base:+"$base"}
-step "docs generate" "${dbt_env[@]}" "$bin/dbt" docs generate "${dbt_paths[@]}"
+step "docs generate" "${dbt_env[@]}" "$bin/dbt" docs generate ${vars[@]+"${vars[@]}"} \
+    "${dbt_paths[@]}"
 if [[ -f "$scratch/target/catalog.json" ]]; then
     step "coverage gates" env "VENV_BIN=$bin" scripts/coverage_gates.sh "$scratch/target"
 else

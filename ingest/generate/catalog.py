@@ -177,7 +177,7 @@ def build_catalog(config: GenerateConfig) -> Catalog:
 
     all_categories = np.concatenate(categories)
     n_total = len(all_categories)
-    flat_nouns = [noun for nouns in NOUNS for noun in nouns]
+    flat_nouns = tuple(noun for nouns in NOUNS for noun in nouns)
     noun_code = all_categories * len(NOUNS[0]) + np.concatenate(noun)
     names = pc.binary_join_element_wise(
         str_take(ADJECTIVES, np.concatenate(adjective)),

@@ -316,6 +316,20 @@ def _faulty_event_line(
     return _json_object(pairs)
 
 
+def _hour_batches(hour_start: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of consecutive hours ``(first, end)`` of at most CHUNK_ROWS events each (an hour
+    with more is a batch of its own): few compute calls on small days, flat memory on big."""
+    batches: list[tuple[int, int]] = []
+    first = 0
+    while first < 24:
+        end = first + 1
+        while end < 24 and hour_start[end + 1] - hour_start[first] <= CHUNK_ROWS:
+            end += 1
+        batches.append((first, end))
+        first = end
+    return batches
+
+
 def render_events(
     day_text: str,
     day_start: int,
@@ -323,31 +337,38 @@ def render_events(
     plan: FaultPlan,
     rng: np.random.Generator,
 ) -> list[RenderedFile]:
-    """One JSON Lines file per UTC hour that has events, built an hour at a time."""
+    """One JSON Lines file per UTC hour that has events."""
     kinds = KINDS["events"]
     hour = (events.event_at - day_start) // 3_600
     hour_start = np.searchsorted(hour, np.arange(25))
-    fault_start = np.searchsorted(plan.rows, hour_start)
+    fault_rows, fault_kinds = plan.rows.tolist(), plan.kinds.tolist()
+    next_fault = 0
     files: list[RenderedFile] = []
-    for h in range(24):
-        first, end = int(hour_start[h]), int(hour_start[h + 1])
+    for first_hour, end_hour in _hour_batches(hour_start):
+        first, end = int(hour_start[first_hour]), int(hour_start[end_hour])
         if first == end:
             continue
-        path = f"events/{day_text}/events_{day_text}T{h:02d}.jsonl"
         cols = event_columns(events.slice(first, end))
-        records: list[FaultRecord] = []
         replaced: dict[int, str] = {}
-        faults = range(int(fault_start[h]), int(fault_start[h + 1]))
-        for row, kind_index in zip(
-            plan.rows[faults].tolist(), plan.kinds[faults].tolist(), strict=True
-        ):
-            kind = kinds[kind_index]
+        faults: list[tuple[int, FaultKind]] = []
+        while next_fault < len(fault_rows) and fault_rows[next_fault] < end:
+            row, kind = fault_rows[next_fault], kinds[fault_kinds[next_fault]]
+            next_fault += 1
             replaced[row - first] = _faulty_event_line(rng, kind, cols, row - first)
-            records.append(("events", path, row - first + 1, kind.fault, kind.column, kind.reason))
+            faults.append((row, kind))
         lines = replace_rows(_clean_event_lines(cols), replaced)
-        files.append(
-            RenderedFile(path=path, rows=end - first, records=records, data=lines_bytes(lines))
-        )
+        for h in range(first_hour, end_hour):
+            start, stop = int(hour_start[h]), int(hour_start[h + 1])
+            if start == stop:
+                continue
+            path = f"events/{day_text}/events_{day_text}T{h:02d}.jsonl"
+            records: list[FaultRecord] = [
+                ("events", path, row - start + 1, kind.fault, kind.column, kind.reason)
+                for row, kind in faults
+                if start <= row < stop
+            ]
+            data = lines_bytes(lines.slice(start - first, stop - start))
+            files.append(RenderedFile(path=path, rows=stop - start, records=records, data=data))
     return files
 
 

@@ -7,6 +7,8 @@ with an offset suffix.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,9 +18,14 @@ def int_text(values: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(np.asarray(values, dtype=np.int64)), pa.string())
 
 
-def str_take(names: tuple[str, ...] | list[str], codes: np.ndarray) -> pa.Array:
+@functools.cache
+def _names_array(names: tuple[str, ...]) -> pa.Array:
+    return pa.array(names, pa.string())
+
+
+def str_take(names: tuple[str, ...], codes: np.ndarray) -> pa.Array:
     """``names[code]`` for every code."""
-    return pa.array(list(names), pa.string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
+    return _names_array(tuple(names)).take(pa.array(np.asarray(codes, dtype=np.int64)))
 
 
 def cents_text(cents: np.ndarray) -> pa.Array:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from _project_copy import copy_project, dbt, dbt_env
-from conftest import Warehouse
+from conftest import SUITE_DBT_VARS, Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "ci.yml"
@@ -249,6 +249,8 @@ def ci_local_run(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFa
             str(database),
             "--base",
             "main",
+            "--vars",
+            SUITE_DBT_VARS,
             "--keep",
         ],
         cwd=project,

@@ -61,12 +61,12 @@ def _write_sales(path: Path, rows: list[tuple]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_incremental_landing(root: Path, seed: int = 3) -> tuple[list[Path], list[Path]]:
-    """Small landing data for DAYS; returns (files of the first load, files of the second).
+def write_incremental_landing(root: Path, seed: int = 3) -> list[list[Path]]:
+    """Small landing data for DAYS, as the files of three loads: days 1..N-1, day N, late.
 
     Cases: sessions over midnight into the last day, equal timestamps, gaps of exactly 30 and
     30:01 minutes across the load boundary, an invalid event and sales row (not staged), and
-    a late events and sales file for the second day that arrives with the last day.
+    a late events and sales file for the second day that arrives after the last day.
     """
     rng = random.Random(seed)
     first: list[Path] = []
@@ -128,13 +128,17 @@ def write_incremental_landing(root: Path, seed: int = 3) -> tuple[list[Path], li
     _write_events(late_events_file, late_events)
     late_sales_file = root / "sales" / "late" / f"sales_{late_day.isoformat()}.csv"
     _write_sales(late_sales_file, [(late_day.isoformat(), 2, 1, "0.01", 2)])
-    second.extend([late_events_file, late_sales_file])
-    return first, second
+    return [first, second, [late_events_file, late_sales_file]]
 
 
-def _dbt(args: list[str], database: Path, target_path: Path) -> None:
+def _dbt(args: list[str], database: Path, target_path: Path) -> dict[str, dict]:
+    """Run dbt; return each model's adapter response by model name."""
     result = run_dbt(args, database=database, target_path=target_path)
     assert result.success, f"dbt {' '.join(args)} failed: {result.exception or result.result}"
+    return {
+        node_result.node.name: dict(node_result.adapter_response or {})
+        for node_result in result.result
+    }
 
 
 def _differences(con, relation: str, copy: str) -> tuple[int, int]:
@@ -150,14 +154,18 @@ def _differences(con, relation: str, copy: str) -> tuple[int, int]:
 @pytest.mark.slow
 def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
-    first, second = write_incremental_landing(landing)
+    first, second, late = write_incremental_landing(landing)
     database = tmp_path / "incremental.duckdb"
     target_path = tmp_path / "target"
     run_args = ["run", "--select", SELECTION]
 
     run_ingest("load", *map(str, first), "--database", str(database))
-    _dbt(["seed", "--select", "accepted_event_types"], database, target_path)
-    _dbt(run_args, database, target_path)
+    # the seed and the models in one invocation (dbt's fixed cost is several seconds)
+    _dbt(
+        ["build", "--select", f"accepted_event_types {SELECTION}",
+         "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
+        database, target_path,
+    )
     with duckdb.connect(str(database)) as con:
         events_before = con.execute(
             "select count(*) from intermediate.int_events_sessionized"
@@ -165,9 +173,20 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
 
     # In-process: dbt ran in this process and holds the file, so a loader subprocess could
     # not take the write lock.
-    report = load_paths(second, database)
-    assert not report.failed
-    _dbt(run_args, database, target_path)
+    assert not load_paths(second, database).failed
+    responses = _dbt(run_args, database, target_path)  # a new day: appended, numbering on
+    print(responses["int_events_sessionized"], responses["int_sales_enriched"])
+    with duckdb.connect(str(database)) as con:
+        # the midnight cases, numbered across the two loads
+        sessions = dict(
+            con.execute(
+                "select user_id, max(session_number) from intermediate.int_events_sessionized "
+                "where user_id in (901, 902, 903) group by user_id"
+            ).fetchall()
+        )
+    assert sessions == {901: 1, 902: 2, 903: 1}
+    assert not load_paths(late, database).failed
+    _dbt(run_args, database, target_path)  # a late file: rebuilt from its day on
 
     with duckdb.connect(str(database)) as con:
         # the second run really was incremental: it kept the first run's table
@@ -185,15 +204,7 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
         events_after = con.execute(
             "select count(*) from intermediate.int_events_sessionized"
         ).fetchall()[0][0]
-        # the midnight cases, numbered across the two loads
-        sessions = dict(
-            con.execute(
-                "select user_id, max(session_number) from intermediate.int_events_sessionized "
-                "where user_id in (901, 902, 903) group by user_id"
-            ).fetchall()
-        )
     assert events_after > events_before
-    assert sessions == {901: 1, 902: 2, 903: 1}
 
     _dbt([*run_args, "--full-refresh"], database, target_path)
     with duckdb.connect(str(database)) as con:

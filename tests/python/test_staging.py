@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -226,3 +228,59 @@ def test_rejected_rows_keep_the_raw_columns(built_warehouse: Warehouse, source: 
         "where rejection_reason_count <> len(string_split(rejection_reasons, ','))"
     )
     assert counts == [(0,)]
+
+
+def utc_naive(text: str) -> datetime:
+    """Python's own ISO-8601 reading of a raw timestamp, as a naive UTC datetime."""
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("source", "raw_column", "typed_column"),
+    [
+        ("events", "raw_timestamp", "event_at"),
+        ("user_behavior", "raw_timestamp", "behavior_at"),
+        ("transactions", "raw_timestamp", "transaction_at"),
+        ("products", "raw_updated_at", "updated_at"),
+    ],
+)
+def test_valid_timestamps_are_the_utc_instant_of_the_raw_text(
+    built_warehouse: Warehouse, source: str, raw_column: str, typed_column: str
+) -> None:
+    """Offsets ('Z', '+02:00', '-05:00', '+05:30') convert to UTC; no offset means UTC."""
+    rows = built_warehouse.query(
+        f"select {raw_column}, {typed_column} "
+        f"from {relation('staging', f'stg_{source}__validated')} "
+        f"where rejection_reason_count = 0 and {raw_column} is not null"
+    )
+    assert rows
+    wrong = [(text, staged) for text, staged in rows if utc_naive(text) != staged]
+    assert not wrong, f"{len(wrong)} timestamps differ from Python's reading, e.g. {wrong[:3]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("source", "columns"),
+    [
+        ("sales", ("price",)),
+        ("products", ("price", "rating")),
+        ("transactions", ("amount",)),
+    ],
+)
+def test_valid_decimals_keep_the_raw_value_exactly(
+    built_warehouse: Warehouse, source: str, columns: tuple[str, ...]
+) -> None:
+    """Money and ratings are the exact decimal the file wrote: no float drift, no rounding."""
+    for column in columns:
+        rows = built_warehouse.query(
+            f"select raw_{column}, {column} "
+            f"from {relation('staging', f'stg_{source}__validated')} "
+            "where rejection_reason_count = 0"
+        )
+        assert rows
+        wrong = [(text, staged) for text, staged in rows if Decimal(text.strip()) != staged]
+        assert not wrong, f"{source}.{column}: {len(wrong)} values changed, e.g. {wrong[:3]}"

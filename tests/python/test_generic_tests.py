@@ -1,0 +1,158 @@
+"""The custom generic tests (tests/generic) against their fixtures (integration_tests/).
+
+The fixture project runs the real test files on small seeds. Each fixture's name carries the
+verdict it must reach: `must_pass__*` passes, `must_fail__*` fails, `must_warn__*` warns. One
+`dbt build` of the fixture project per module; each fixture is then checked by name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR
+
+FIXTURE_PROJECT = PROJECT_DIR / "integration_tests"
+GENERIC_TESTS = PROJECT_DIR / "tests" / "generic"
+FIXTURE_NAME = re.compile(r"^\s*name:\s*(must_(?:pass|fail|warn)__\w+)\s*$", re.MULTILINE)
+EXPECTED_STATUS = {"must_pass": "pass", "must_fail": "fail", "must_warn": "warn"}
+
+
+def fixture_names() -> list[str]:
+    """Every fixture declared in the fixture project's yml files, read at collection time."""
+    names: list[str] = []
+    for path in sorted(FIXTURE_PROJECT.glob("*/**/*.yml")):
+        names.extend(FIXTURE_NAME.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def generic_test_names() -> list[str]:
+    """The generic tests defined in tests/generic, one `{% test name(...) %}` per file."""
+    names = []
+    for path in sorted(GENERIC_TESTS.glob("test_*.sql")):
+        match = re.search(r"{%-?\s*test\s+(\w+)\s*\(", path.read_text(encoding="utf-8"))
+        assert match, f"{path.name} defines no generic test"
+        names.append(match.group(1))
+    return names
+
+
+@dataclass(frozen=True)
+class FixtureRun:
+    """Outcome of one `dbt build` of the fixture project."""
+
+    statuses: dict[str, str]
+    failures: dict[str, int]
+    tested_by: dict[str, str]  # fixture name -> generic test name
+    database: Path
+
+    def query(self, sql: str) -> list[tuple]:
+        # Not read_only: after dbt ran in this process, a read-only open fails.
+        with duckdb.connect(str(self.database)) as con:
+            return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun]:
+    from dbt.cli.main import dbtRunner
+
+    root = tmp_path_factory.mktemp("generic_tests")
+    database = root / "fixtures.duckdb"
+    target_path = root / "target"
+    env_before = os.environ.get("INTEGRATION_TESTS_DUCKDB_PATH")
+    os.environ["INTEGRATION_TESTS_DUCKDB_PATH"] = str(database)
+    try:
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir", str(FIXTURE_PROJECT),
+                "--profiles-dir", str(FIXTURE_PROJECT),
+                "--target-path", str(target_path),
+                "--log-path", str(target_path / "logs"),
+            ]
+        )  # fmt: skip
+    finally:
+        if env_before is None:
+            os.environ.pop("INTEGRATION_TESTS_DUCKDB_PATH", None)
+        else:
+            os.environ["INTEGRATION_TESTS_DUCKDB_PATH"] = env_before
+    if result.exception is not None or result.result is None:
+        pytest.fail(f"dbt build of the fixture project did not run: {result.exception}")
+    statuses: dict[str, str] = {}
+    failures: dict[str, int] = {}
+    for node_result in result.result:
+        node = node_result.node
+        statuses[node.name] = str(node_result.status)
+        failures[node.name] = node_result.failures or 0
+        if node.resource_type != "test":
+            assert str(node_result.status) == "success", f"{node.name}: {node_result.message}"
+    manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
+    tested_by = {
+        node["name"]: node["test_metadata"]["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node.get("test_metadata")
+    }
+    yield FixtureRun(statuses=statuses, failures=failures, tested_by=tested_by, database=database)
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_fixture_reaches_its_verdict(fixture_run: FixtureRun, name: str) -> None:
+    expected = EXPECTED_STATUS[name.split("__", 1)[0]]
+    assert name in fixture_run.statuses, f"{name} did not run"
+    assert fixture_run.statuses[name] == expected
+
+
+def test_every_custom_test_has_a_passing_and_a_failing_fixture(fixture_run: FixtureRun) -> None:
+    verdicts: dict[str, set[str]] = {name: set() for name in generic_test_names()}
+    for fixture, test_name in fixture_run.tested_by.items():
+        if test_name in verdicts:
+            verdicts[test_name].add(fixture.split("__", 1)[0])
+    missing = {
+        name: sorted({"must_pass", "must_fail"} - found)
+        for name, found in verdicts.items()
+        if not {"must_pass", "must_fail"} <= found
+    }
+    assert len(verdicts) >= 14
+    assert not missing, f"custom tests without a passing or failing fixture: {missing}"
+
+
+def test_every_declared_fixture_ran(fixture_run: FixtureRun) -> None:
+    ran = {name for name in fixture_run.statuses if name.startswith("must_")}
+    assert ran == set(fixture_names())
+
+
+def test_mostly_stores_the_failing_rows_once_breached(fixture_run: FixtureRun) -> None:
+    # 1 of 10 scores is out of range: mostly=0.9 passes (above), mostly=0.95 fails and
+    # store_failures keeps exactly that row.
+    assert fixture_run.query("select id from audit.must_fail__between_mostly_095") == [(10,)]
+    assert fixture_run.failures["must_fail__between_mostly_095"] == 1
+    assert fixture_run.failures["must_pass__between_mostly_090"] == 0
+
+
+def test_failing_rows_are_the_offending_rows(fixture_run: FixtureRun) -> None:
+    assert fixture_run.query(
+        "select user_id, n_records_with_values from audit.must_fail__compound_unique"
+    ) == [(1, 2), (1, 2)]
+    assert fixture_run.query("select id from audit.must_fail__relationships_orphan") == [(10,)]
+    assert fixture_run.query("select id, amount from audit.must_fail__expression_column") == [
+        (10, -5)
+    ]
+    latest, count, mean = fixture_run.query(
+        "select cast(latest_period_start as date), latest_row_count, trailing_mean"
+        " from audit.must_fail__deviation_spike"
+    )[0]
+    assert (str(latest), count) == ("2026-10-08", 300)
+    assert mean == pytest.approx(703 / 7)
+
+
+def test_warn_if_and_error_if_thresholds(fixture_run: FixtureRun) -> None:
+    # Same rule, warn_if '>0' and error_if '>1': one failing row warns, two fail.
+    assert fixture_run.statuses["must_warn__between_warn_if_error_if"] == "warn"
+    assert fixture_run.failures["must_warn__between_warn_if_error_if"] == 1
+    assert fixture_run.statuses["must_fail__between_error_if"] == "fail"
+    assert fixture_run.failures["must_fail__between_error_if"] == 2
