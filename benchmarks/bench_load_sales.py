@@ -8,6 +8,8 @@ measures in fresh databases, each in its own subprocess under `/usr/bin/time -v`
 
   (a) bare:   create table sales as select * from read_csv([<all sales files>])
   (b) ingest: python -m ingest load <landing>/sales --database <fresh file>
+  (c) bare, all_varchar = true: the same table with every column as text, as raw keeps it
+      (a floor for any faithful text landing; reported for reference)
 
 and prints wall time and peak memory (maximum resident set size) of each and their ratio.
 The issue's target: (b) <= 2 x (a) at scale 100, peak memory < 2 GB. Runs alternate a and b
@@ -29,9 +31,11 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = """
 import sys, duckdb
-files = sys.argv[2:]
+files = sys.argv[3:]
 con = duckdb.connect(sys.argv[1])
-con.execute("create table sales as select * from read_csv(?)", [files])
+all_varchar = sys.argv[2] == "varchar"
+sql = "create table sales as select * from read_csv(?, all_varchar = ?)"
+con.execute(sql, [files, all_varchar])
 print(con.execute("select count(*) from sales").fetchone()[0])
 con.close()
 """
@@ -41,17 +45,24 @@ con.close()
 class Measurement:
     seconds: float
     peak_mb: float
+    cpu_seconds: float  # user + system: steadier than wall time on a busy machine
 
 
 def parse_time_v(stderr: str) -> Measurement:
     elapsed = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", stderr)
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
-    if elapsed is None or peak is None:
+    user = re.search(r"User time \(seconds\): ([\d.]+)", stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", stderr)
+    if elapsed is None or peak is None or user is None or system is None:
         raise RuntimeError(f"cannot parse /usr/bin/time -v output:\n{stderr[-2000:]}")
     seconds = 0.0
     for part in elapsed.group(1).split(":"):
         seconds = seconds * 60 + float(part)
-    return Measurement(seconds=seconds, peak_mb=int(peak.group(1)) / 1024)
+    return Measurement(
+        seconds=seconds,
+        peak_mb=int(peak.group(1)) / 1024,
+        cpu_seconds=float(user.group(1)) + float(system.group(1)),
+    )
 
 
 def timed(command: list[str]) -> Measurement:
@@ -138,13 +149,14 @@ def main() -> int:
 
     bare: list[Measurement] = []
     ingest: list[Measurement] = []
+    varchar: list[Measurement] = []
     for _ in range(args.repeat):
-        for kind, results in (("bare", bare), ("ingest", ingest)):
+        for kind, results in (("bare", bare), ("ingest", ingest), ("varchar", varchar)):
             database = workdir / f"{kind}.duckdb"
             for leftover in (database, database.with_suffix(".duckdb.wal")):
                 leftover.unlink(missing_ok=True)
-            if kind == "bare":
-                command = [sys.executable, "-c", BARE_SCRIPT, str(database), *files]
+            if kind in ("bare", "varchar"):
+                command = [sys.executable, "-c", BARE_SCRIPT, str(database), kind, *files]
             else:
                 command = [
                     sys.executable,
@@ -162,19 +174,31 @@ def main() -> int:
         return Measurement(
             statistics.median(m.seconds for m in values),
             statistics.median(m.peak_mb for m in values),
+            statistics.median(m.cpu_seconds for m in values),
         )
 
-    a, b = median(bare), median(ingest)
-    print(f"{'measurement':<34} {'wall s':>8} {'peak MB':>9}")
-    print(f"{'(a) bare read_csv CTAS':<34} {a.seconds:>8.2f} {a.peak_mb:>9.0f}")
-    print(f"{'(b) ingest load sales/':<34} {b.seconds:>8.2f} {b.peak_mb:>9.0f}")
-    print(f"ratio b/a: {b.seconds / a.seconds:.2f}  (target <= 2.0; peak target < 2048 MB)")
+    a, b, c = median(bare), median(ingest), median(varchar)
+    print(f"{'measurement':<26} {'wall s':>8} {'cpu s':>8} {'peak MB':>9}")
+    rows = (
+        ("(a) bare read_csv CTAS", a),
+        ("(b) ingest load sales/", b),
+        ("(c) bare, all_varchar", c),
+    )
+    for label, m in rows:
+        print(f"{label:<26} {m.seconds:>8.2f} {m.cpu_seconds:>8.2f} {m.peak_mb:>9.0f}")
+    print(
+        f"ratio b/a: wall {b.seconds / a.seconds:.2f}, cpu {b.cpu_seconds / a.cpu_seconds:.2f}"
+        f"  (target <= 2.0); peak {b.peak_mb:.0f} MB (target < 2048 MB)"
+    )
+    print(f"ratio b/c: wall {b.seconds / c.seconds:.2f}, cpu {b.cpu_seconds / c.cpu_seconds:.2f}")
     if args.repeat > 1:
         print(
             "all runs (s): bare",
             [round(m.seconds, 2) for m in bare],
             "ingest",
             [round(m.seconds, 2) for m in ingest],
+            "all_varchar",
+            [round(m.seconds, 2) for m in varchar],
         )
     return 0
 

@@ -27,7 +27,6 @@ from ingest.discover import LandingFile
 from ingest.errors import FileLoadError, MissingColumnError
 from ingest.sql import quote_ident
 
-LINES_TABLE = "temp.ingest_lines"
 REJECTS_TABLE = "ingest_reject_errors"
 REJECT_SCANS_TABLE = "ingest_reject_scans"
 QUARANTINE_STAGE = "temp.ingest_stage_quarantine"
@@ -57,6 +56,9 @@ class StagedFile:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     extra_columns: list[str] = field(default_factory=list)
+    # A select of the file's raw rows, run when the file is published (instead of staging
+    # its rows now): the rows are then written once, straight from the lines table.
+    deferred: tuple[str, list[object]] | None = None
 
     @property
     def rows_read(self) -> int:
@@ -72,15 +74,16 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> in
 class LinesRead:
     """How many physical lines the line reader kept, and how many it rejected."""
 
+    table: str = ""
     kept: int = 0
     rejected: int = 0
 
 
-def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile) -> LinesRead:
-    """Read a text file's physical lines into LINES_TABLE, in file order.
+def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile, table: str) -> LinesRead:
+    """Read a text file's physical lines into the temporary ``table``, in file order.
 
     Must run outside an open transaction: rowids of uncommitted rows are not 0-based, and the
-    rowid is what numbers the lines. The table is scratch space; staging reads it afterwards.
+    rowid is what numbers the lines. The caller drops ``table`` once the rows are published.
     """
     if item.contract.file_format == "parquet":
         return LinesRead()
@@ -90,26 +93,26 @@ def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile) -> LinesRead:
     # Keep the file's order in the table (its rowid numbers the lines); nowhere else needed.
     con.execute("set preserve_insertion_order = true")
     con.execute(
-        f"create or replace temp table {LINES_TABLE} as"
+        f"create or replace temp table {table} as"
         " select line from read_csv(?, columns = {'line': 'VARCHAR'}, header = false,"
         " delim = ?, quote = '', escape = '', auto_detect = false, compression = ?,"
         " store_rejects = true, rejects_table = ?, rejects_scan = ?)",
         [str(item.path), LINE_DELIMITER, compression, REJECTS_TABLE, REJECT_SCANS_TABLE],
     )
     con.execute("set preserve_insertion_order = false")
-    kept = _count(con, f"select count(*) from {LINES_TABLE}", [])
+    kept = _count(con, f"select count(*) from {table}", [])
     rejected = _count(con, f"select count(distinct line) from temp.{REJECTS_TABLE}", [])
-    return LinesRead(kept, rejected)
+    return LinesRead(table, kept, rejected)
 
 
-def _numbered_lines_cte(rejected: int) -> str:
-    """A CTE ``numbered(line_number, line)`` over LINES_TABLE with physical line numbers.
+def _numbered_lines_cte(lines: LinesRead) -> str:
+    """A CTE ``numbered(line_number, line)`` over the lines table with physical line numbers.
 
     The k-th kept line (0-based rowid k) sits after every rejected line r_i (i-th rejected,
     1-based) that has fewer than k+1 kept lines before it, i.e. r_i - i <= k.
     """
-    if rejected == 0:
-        return f"numbered as (select rowid + 1 as line_number, line from {LINES_TABLE})"
+    if lines.rejected == 0:
+        return f"numbered as (select rowid + 1 as line_number, line from {lines.table})"
     return f"""
         rejected as (
             select
@@ -128,7 +131,7 @@ def _numbered_lines_cte(rejected: int) -> str:
             select
                 lines.rowid + 1 + coalesce(gaps.shift, 0) as line_number,
                 lines.line as line,
-            from {LINES_TABLE} as lines
+            from {lines.table} as lines
             asof left join gaps
                 on lines.rowid >= gaps.kept_before
         )"""
@@ -175,7 +178,7 @@ def stage_csv(
     kept, rejected = lines.kept, lines.rejected
     if kept + rejected == 0:
         raise FileLoadError(item.source_file, "file is empty")
-    numbered = _numbered_lines_cte(rejected)
+    numbered = _numbered_lines_cte(lines)
     header_row = con.execute(
         f"with {numbered} select line from numbered where line_number = 1"
     ).fetchone()
@@ -231,12 +234,37 @@ def stage_csv(
             select_params.extend([name, header.index(name) + 1])
     else:
         select_list.append("cast(null as json)")
-    loaded = con.execute(
-        f"insert into {stage_table(item.contract)} with {parsed}"
-        f" select {', '.join(select_list)}, ?, ?, line_number, ?"
-        " from parsed where len(fields) = ?",
-        [*parsed_params, *select_params, ctx.batch_id, item.source_file, ctx.loaded_at, width],
-    ).fetchone()
+    rows_select = (
+        f"with {parsed} select {', '.join(select_list)}, ?, ?, line_number, ?"
+        " from parsed where len(fields) = ?"
+    )
+    rows_params = [
+        *parsed_params,
+        *select_params,
+        ctx.batch_id,
+        item.source_file,
+        ctx.loaded_at,
+        width,
+    ]
+    deferred: tuple[str, list[object]] | None = None
+    if rejected:
+        # The line numbering joins the reader's rejects table, which the next file replaces.
+        loaded = con.execute(
+            f"insert into {stage_table(item.contract)} {rows_select}", rows_params
+        ).fetchone()
+    else:
+        # Cheap first: data lines without quotes and with exactly width - 1 delimiters.
+        loaded = con.execute(
+            f"select count(*) from {lines.table} where rowid > 0 and not contains(line, ?)"
+            " and strlen(line) - strlen(replace(line, ?, '')) = ?",
+            [CSV_QUOTE, CSV_DELIMITER, width - 1],
+        ).fetchone()
+        if loaded is None or loaded[0] != kept - 1:
+            loaded = con.execute(
+                f"with {parsed} select count(*) from parsed where len(fields) = ?",
+                [*parsed_params, width],
+            ).fetchone()
+        deferred = (rows_select, rows_params)
     rows_loaded = int(loaded[0]) if loaded else 0
     rows_quarantined = 0
     # Every kept data line landed (the common case): no need to look for unparsable ones.
@@ -261,7 +289,7 @@ def stage_csv(
             ],
         ).fetchone()
         rows_quarantined = int(quarantined[0]) if quarantined else 0
-    staged = StagedFile(rows_loaded, rows_quarantined, extras)
+    staged = StagedFile(rows_loaded, rows_quarantined, extras, deferred)
     if rejected:
         staged.rows_quarantined += _quarantine_rejects(con, item, ctx, first_line=2)
     _check_accounting(item, staged, physical_data_lines=kept + rejected - 1)
@@ -275,7 +303,7 @@ def stage_jsonl(
     if kept + rejected == 0:
         raise FileLoadError(item.source_file, "file is empty")
     contract = item.contract
-    classified = f"""{_numbered_lines_cte(rejected)},
+    classified = f"""{_numbered_lines_cte(lines)},
         classified as (
             select
                 line_number,

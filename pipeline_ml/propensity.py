@@ -69,7 +69,7 @@ class PropensitySettings:
     l2_regularization: float = 1.0
     random_state: int = 42
     # Above this many labelled rows, a deterministic sample of users (by hash) is trained on.
-    max_training_rows: int = 2_000_000
+    max_training_rows: int = 1_000_000
     features: tuple[str, ...] = field(default=FEATURE_COLUMNS)
 
     def model_params(self) -> dict[str, object]:

@@ -17,6 +17,8 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 class Point:
     label: str
     value: float
+    # Bars of the same group share a colour (e.g. the source of a rejection reason).
+    group: str = ""
 
 
 def _esc(text: object) -> str:
@@ -127,10 +129,19 @@ def line_chart(
 
 
 def bar_chart(
-    bars: Sequence[Point], *, title: str, width: int = 760, bar_height: int = 18
+    bars: Sequence[Point],
+    *,
+    title: str,
+    groups: Sequence[str] = (),
+    width: int = 760,
+    bar_height: int = 18,
 ) -> str:
-    """Horizontal bars, one per point, longest first as given; value printed at the end."""
-    left, right, top = 250, 70, 10
+    """Horizontal bars, one per point in the order given; value printed at the end.
+
+    Bars are coloured by group, in the order of `groups` (then first seen), so that a
+    source has the same colour as in a line chart given the same order.
+    """
+    left, right, top = 320, 60, 10
     height = top * 2 + max(1, len(bars)) * (bar_height + 6)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
@@ -142,14 +153,16 @@ def bar_chart(
         return "".join(parts)
     largest = max(point.value for point in bars) or 1.0
     plot_w = width - left - right
+    order = list(dict.fromkeys([*groups, *(point.group for point in bars)]))
     for index, point in enumerate(bars):
         y = top + index * (bar_height + 6)
         bar_w = max(1.0, plot_w * point.value / largest)
+        colour = PALETTE[order.index(point.group) % len(PALETTE)]
         parts.append(
             f'<text x="{left - 8}" y="{y + bar_height - 5}" font-size="12" '
             f'text-anchor="end">{_esc(point.label)}</text>'
             f'<rect x="{left}" y="{y}" width="{bar_w:.1f}" height="{bar_height}" '
-            f'fill="{PALETTE[0]}"/>'
+            f'fill="{colour}"/>'
             f'<text x="{left + bar_w + 6:.1f}" y="{y + bar_height - 5}" '
             f'font-size="12">{int(point.value)}</text>'
         )

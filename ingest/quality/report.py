@@ -79,9 +79,9 @@ def _num(value: object, digits: int = 2) -> str:
     return f"{float(value) if not isinstance(value, Decimal) else value:,.{digits}f}"
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[
-    dict[str, Any]
-]:
+def _records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     cursor = con.execute(sql, list(params))
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -89,8 +89,7 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = (
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     row = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = ?",
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
     ).fetchone()
     return bool(row and row[0])
@@ -233,8 +232,15 @@ def _latest_section(data: ReportData) -> str:
         )
     return "<h2>Data quality score by source (latest batch)</h2>" + _table(
         [
-            "source", "DQS", "min_dqs", "status", "total rows", "valid rows",
-            "rejected rows", "top rejection reasons", "batch",
+            "source",
+            "DQS",
+            "min_dqs",
+            "status",
+            "total rows",
+            "valid rows",
+            "rejected rows",
+            "top rejection reasons",
+            "batch",
         ],
         rows,
         table_id="latest-dqs",
@@ -276,8 +282,14 @@ def _history_section(data: ReportData) -> str:
         f'<figure id="dqs-chart">{chart}</figure>'
         + _table(
             [
-                "batch loaded at", "batch", "source", "DQS", "total rows", "valid rows",
-                "rejected by staging", "quarantined",
+                "batch loaded at",
+                "batch",
+                "source",
+                "DQS",
+                "total rows",
+                "valid rows",
+                "rejected by staging",
+                "quarantined",
             ],
             rows,
             table_id="dqs-history",
@@ -299,8 +311,12 @@ def _reasons_section(data: ReportData) -> str:
     parts.append(
         '<figure id="reasons-chart">'
         + bar_chart(
-            [Point(f"{source}: {reason}", float(rows)) for (source, reason), rows in ranked],
+            [
+                Point(f"{source}: {reason}", float(rows), group=source)
+                for (source, reason), rows in ranked
+            ],
             title="Rejected rows by source and reason",
+            groups=list(dict.fromkeys(row["source_name"] for row in data.batches)),
         )
         + "</figure>"
     )
@@ -319,9 +335,7 @@ def _reasons_section(data: ReportData) -> str:
 
 
 def _sample_table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
-    body = [
-        "<tr>" + "".join(f"<td>{_esc(value)}</td>" for value in row) + "</tr>" for row in rows
-    ]
+    body = ["<tr>" + "".join(f"<td>{_esc(value)}</td>" for value in row) + "</tr>" for row in rows]
     return f'<div class="sample">{_table(columns, body)}</div>'
 
 
@@ -365,9 +379,7 @@ def _checks_section(data: ReportData) -> str:
         for run in data.check_runs
     ]
     parts.append("<h3>Recent invocations</h3>")
-    parts.append(
-        _table(["started", "command", "invocation", "passed", "run", "passed %"], rows)
-    )
+    parts.append(_table(["started", "command", "invocation", "passed", "run", "passed %"], rows))
     return "".join(parts)
 
 
@@ -375,11 +387,15 @@ def _metrics_section(data: ReportData) -> str:
     if not data.metrics:
         return ""
     columns = [
-        ("run_started_at", "started"), ("command", "command"), ("batch_rows", "batch rows"),
-        ("load_seconds", "load s"), ("build_seconds", "build s"),
+        ("run_started_at", "started"),
+        ("command", "command"),
+        ("batch_rows", "batch rows"),
+        ("load_seconds", "load s"),
+        ("build_seconds", "build s"),
         ("end_to_end_latency_seconds", "latency s"),
         ("load_throughput_rows_per_second", "load rows/s"),
-        ("build_throughput_rows_per_second", "build rows/s"), ("dqs", "DQS"),
+        ("build_throughput_rows_per_second", "build rows/s"),
+        ("dqs", "DQS"),
         ("checks_passed_pct", "checks %"),
         ("cost_efficiency_rows_per_hour_per_dollar", "rows/h/$"),
     ]
@@ -410,7 +426,7 @@ def render_report(data: ReportData) -> str:
         else ""
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

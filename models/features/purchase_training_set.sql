@@ -11,18 +11,6 @@
 {%- set horizon_days = var('purchase_label_horizon_days') | int -%}
 {%- set label_every_days = var('training_label_every_days') | int -%}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set count_features = [
-    'events_7d', 'events_28d', 'events_total',
-    'page_view_events_28d', 'click_events_28d', 'search_events_28d',
-    'add_to_cart_events_7d', 'add_to_cart_events_28d',
-    'purchase_events_7d', 'purchase_events_28d', 'purchase_events_total',
-    'sessions_7d', 'sessions_28d', 'active_days_28d', 'distinct_products_total',
-    'transactions_28d', 'sales_lines_28d',
-] -%}
-{%- set money_features = [
-    'purchase_value_28d', 'purchase_value_total', 'transaction_amount_28d', 'sales_amount_28d',
-] -%}
-{%- set origin = "cast('1970-01-01' as date)" -%}
 {%- set by_day = "partition by activity.user_id order by activity.day_index" -%}
 {%- set last_7_days = by_day ~ " range between 7 preceding and 1 preceding" -%}
 {%- set last_28_days = by_day ~ " range between 28 preceding and 1 preceding" -%}
@@ -58,7 +46,7 @@ data_end as (
 data_range as (
     select
         data_end.last_date,
-        {{ dbt.datediff(origin, 'data_end.last_date', 'day') }} as last_day_index
+        {{ ml_day_number('data_end.last_date') }} as last_day_index
     from data_end
 ),
 
@@ -70,7 +58,7 @@ events_in_range as (
         events.event_at,
         events.product_id,
         events.amount,
-        {{ dbt.datediff(origin, 'events.event_date', 'day') }} as day_index
+        {{ ml_day_number('events.event_date') }} as day_index
     from events
     cross join data_range
     where events.event_date <= data_range.last_date
@@ -80,7 +68,7 @@ transactions_in_range as (
     select
         transactions.user_id,
         transactions.amount,
-        {{ dbt.datediff(origin, 'transactions.transaction_at', 'day') }} as day_index
+        {{ ml_day_number('transactions.transaction_at') }} as day_index
     from transactions
     cross join data_range
     where cast(transactions.transaction_at as date) <= data_range.last_date
@@ -90,7 +78,7 @@ sales_in_range as (
     select
         sales.customer_id as user_id,
         sales.quantity * sales.price as amount,
-        {{ dbt.datediff(origin, 'sales.sale_date', 'day') }} as day_index
+        {{ ml_day_number('sales.sale_date') }} as day_index
     from sales
     cross join data_range
     where sales.sale_date <= data_range.last_date
@@ -166,7 +154,7 @@ activity_measures as (
         1 as active_days,
         0 as sessions,
         0 as new_products,
-        0 as transactions,
+        0 as transaction_count,
         null as transaction_amount,
         0 as sales_lines,
         null as sales_amount
@@ -187,7 +175,7 @@ activity_measures as (
         0 as active_days,
         session_starts.sessions,
         0 as new_products,
-        0 as transactions,
+        0 as transaction_count,
         null as transaction_amount,
         0 as sales_lines,
         null as sales_amount
@@ -208,7 +196,7 @@ activity_measures as (
         0 as active_days,
         0 as sessions,
         count(*) as new_products,
-        0 as transactions,
+        0 as transaction_count,
         null as transaction_amount,
         0 as sales_lines,
         null as sales_amount
@@ -230,7 +218,7 @@ activity_measures as (
         0 as active_days,
         0 as sessions,
         0 as new_products,
-        count(*) as transactions,
+        count(*) as transaction_count,
         sum(transactions_in_range.amount) as transaction_amount,
         0 as sales_lines,
         null as sales_amount
@@ -252,7 +240,7 @@ activity_measures as (
         0 as active_days,
         0 as sessions,
         0 as new_products,
-        0 as transactions,
+        0 as transaction_count,
         null as transaction_amount,
         count(*) as sales_lines,
         sum(sales_in_range.amount) as sales_amount
@@ -274,7 +262,7 @@ user_days as (
         sum(activity_measures.active_days) as active_days,
         sum(activity_measures.sessions) as sessions,
         sum(activity_measures.new_products) as new_products,
-        sum(activity_measures.transactions) as transactions,
+        sum(activity_measures.transaction_count) as transaction_count,
         sum(activity_measures.transaction_amount) as transaction_amount,
         sum(activity_measures.sales_lines) as sales_lines,
         sum(activity_measures.sales_amount) as sales_amount
@@ -295,8 +283,8 @@ users as (
 -- scoring snapshot (its label window lies after the data, so it has no label).
 label_days as (
     select distinct
-        events_in_range.day_index + 1 as day_index,
-        data_range.last_day_index
+        data_range.last_day_index,
+        events_in_range.day_index + 1 as day_index
     from events_in_range
     cross join data_range
     where
@@ -334,7 +322,7 @@ activity as (
         0 as active_days,
         0 as sessions,
         0 as new_products,
-        0 as transactions,
+        0 as transaction_count,
         null as transaction_amount,
         0 as sales_lines,
         null as sales_amount,
@@ -364,7 +352,7 @@ windowed as (
         sum(activity.sessions) over ({{ last_28_days }}) as sessions_28d,
         sum(activity.active_days) over ({{ last_28_days }}) as active_days_28d,
         sum(activity.new_products) over ({{ all_before }}) as distinct_products_total,
-        sum(activity.transactions) over ({{ last_28_days }}) as transactions_28d,
+        sum(activity.transaction_count) over ({{ last_28_days }}) as transactions_28d,
         sum(activity.transaction_amount) over ({{ last_28_days }}) as transaction_amount_28d,
         sum(activity.sales_lines) over ({{ last_28_days }}) as sales_lines_28d,
         sum(activity.sales_amount) over ({{ last_28_days }}) as sales_amount_28d,
@@ -386,11 +374,10 @@ final as (
             "cast(windowed.day_index as " ~ dbt.type_string() ~ ")",
         ])) }} as training_row_id,
         windowed.user_id,
-        cast({{ dbt.dateadd('day', 'windowed.day_index', origin) }} as date) as label_date,
-        cast({{ dbt.dateadd('day', 'windowed.day_index', origin) }} as timestamp) as label_at,
+        {{ ml_date_from_day_number('windowed.day_index') }} as label_date,
+        cast({{ ml_date_from_day_number('windowed.day_index') }} as timestamp) as label_at,
         cast(
-            {{ dbt.dateadd('day', 'windowed.day_index + ' ~ horizon_days, origin) }}
-            as timestamp
+            {{ ml_date_from_day_number('windowed.day_index + ' ~ horizon_days) }} as timestamp
         ) as label_window_end_at,
         -- label: purchase events in [label_at, label_window_end_at); null when that window
         -- reaches past the data, so no label is truncated
@@ -403,16 +390,30 @@ final as (
                 then windowed.purchase_events_in_horizon > 0
         end as purchased_in_horizon,
         -- features, from activity strictly before label_at
+        cast(coalesce(windowed.events_7d, 0) as {{ bigint }}) as events_7d,
+        cast(coalesce(windowed.events_28d, 0) as {{ bigint }}) as events_28d,
+        cast(coalesce(windowed.events_total, 0) as {{ bigint }}) as events_total,
+        cast(coalesce(windowed.page_view_events_28d, 0) as {{ bigint }}) as page_view_events_28d,
+        cast(coalesce(windowed.click_events_28d, 0) as {{ bigint }}) as click_events_28d,
+        cast(coalesce(windowed.search_events_28d, 0) as {{ bigint }}) as search_events_28d,
+        cast(coalesce(windowed.add_to_cart_events_7d, 0) as {{ bigint }}) as add_to_cart_events_7d,
+        cast(coalesce(windowed.add_to_cart_events_28d, 0) as {{ bigint }}) as add_to_cart_events_28d,
+        cast(coalesce(windowed.purchase_events_7d, 0) as {{ bigint }}) as purchase_events_7d,
+        cast(coalesce(windowed.purchase_events_28d, 0) as {{ bigint }}) as purchase_events_28d,
+        cast(coalesce(windowed.purchase_events_total, 0) as {{ bigint }}) as purchase_events_total,
+        cast(coalesce(windowed.sessions_7d, 0) as {{ bigint }}) as sessions_7d,
+        cast(coalesce(windowed.sessions_28d, 0) as {{ bigint }}) as sessions_28d,
+        cast(coalesce(windowed.active_days_28d, 0) as {{ bigint }}) as active_days_28d,
+        cast(coalesce(windowed.distinct_products_total, 0) as {{ bigint }}) as distinct_products_total,
+        cast(coalesce(windowed.transactions_28d, 0) as {{ bigint }}) as transactions_28d,
+        cast(coalesce(windowed.sales_lines_28d, 0) as {{ bigint }}) as sales_lines_28d,
+        cast(coalesce(windowed.purchase_value_28d, 0) as decimal(18, 2)) as purchase_value_28d,
+        cast(coalesce(windowed.purchase_value_total, 0) as decimal(18, 2)) as purchase_value_total,
+        cast(coalesce(windowed.transaction_amount_28d, 0) as decimal(18, 2)) as transaction_amount_28d,
+        cast(coalesce(windowed.sales_amount_28d, 0) as decimal(18, 2)) as sales_amount_28d,
         windowed.day_index - windowed.first_day_index as days_since_first_seen,
         windowed.day_index - windowed.last_event_day_index as days_since_last_event,
-        windowed.day_index - windowed.last_purchase_day_index as days_since_last_purchase,
-{%- for feature in count_features %}
-        cast(coalesce(windowed.{{ feature }}, 0) as {{ bigint }}) as {{ feature }},
-{%- endfor %}
-{%- for feature in money_features %}
-        cast(coalesce(windowed.{{ feature }}, 0) as decimal(18, 2)) as {{ feature }}
-        {{- ',' if not loop.last }}
-{%- endfor %}
+        windowed.day_index - windowed.last_purchase_day_index as days_since_last_purchase
     from windowed
     inner join label_rows
         on

@@ -20,15 +20,15 @@ final as (
     select
         sales.sale_id,
         -- the sale, with the design's column names
-        sales.sale_date as date,
+        sales.sale_date as date,  -- noqa: RF04
         sales.product_id,
         sales.quantity,
         sales.price,
         sales.customer_id,
         sales.total_amount,
-        sales.sale_year as year,
-        sales.sale_month as month,
-        sales.sale_day as day,
+        sales.sale_year as year,  -- noqa: RF04
+        sales.sale_month as month,  -- noqa: RF04
+        sales.sale_day as day,  -- noqa: RF04
         sales.day_of_week,
         -- the customer's aggregates
         customer_stats.total_spent,

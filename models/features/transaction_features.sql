@@ -1,3 +1,4 @@
+-- timestamp is the design's column name (hence the RF04 exception below).
 with
 
 transactions as (
@@ -21,7 +22,7 @@ final as (
         with_parts.transaction_id,
         with_parts.user_id,
         with_parts.amount,
-        with_parts.transaction_at as timestamp,
+        with_parts.transaction_at as timestamp,  -- noqa: RF04
         with_parts.hour_of_day,
         with_parts.day_of_week,
         with_parts.day_of_week in (5, 6) as is_weekend

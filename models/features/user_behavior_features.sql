@@ -1,4 +1,5 @@
 {#-
+    `timestamp` is the design's column name (hence the RF04 exception below).
     The design's engagement score per visit, in exact decimals (page_views * 0.3 +
     session_duration * 0.7 has one decimal), and is_active_user against the exact median of
     all valid rows (the mean of the two middle scores for an even count, as pandas).
@@ -33,7 +34,7 @@ final as (
         scored.user_id,
         scored.page_views,
         scored.session_duration,
-        scored.behavior_at as timestamp,
+        scored.behavior_at as timestamp,  -- noqa: RF04
         scored.engagement_score,
         scored.engagement_score > median_score.engagement_score as is_active_user
     from scored

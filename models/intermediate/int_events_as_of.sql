@@ -9,14 +9,18 @@ events as (
     select * from {{ ref('int_events_sessionized') }}
 ),
 
+latest_event as (
+    select max(events.event_at) as event_at from events
+),
+
 final as (
     select
         {% if var('as_of') is not none -%}
             {{ ml_timestamp_literal(var('as_of')) }} as as_of_at
         {%- else -%}
-            max(events.event_at) as as_of_at
+            latest_event.event_at as as_of_at
         {%- endif %}
-    from events
+    from latest_event
 )
 
 select * from final

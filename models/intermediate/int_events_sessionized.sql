@@ -20,6 +20,10 @@
 
 with
 
+staged_events as (
+    select * from {{ ref('stg_events') }}
+),
+
 {% if is_incremental() %}
 
 already_built as (
@@ -27,9 +31,9 @@ already_built as (
 ),
 
 new_events as (
-    select staged.*
-    from {{ ref('stg_events') }} as staged
-    where staged._loaded_at > (
+    select staged_events.*
+    from staged_events
+    where staged_events._loaded_at > (
         select coalesce(max(already_built._loaded_at), cast('1900-01-01' as timestamp))
         from already_built
     )
@@ -112,7 +116,7 @@ events as (
         _source_file,
         _row_number,
         _loaded_at
-    from {{ ref('stg_events') }}
+    from staged_events
 ),
 
 context as (

@@ -1,3 +1,4 @@
+-- date is the design's column name (hence the RF04 exception below).
 with
 
 sales as (
@@ -6,7 +7,7 @@ sales as (
 
 final as (
     select
-        sales.sale_date as date,
+        sales.sale_date as date,  -- noqa: RF04
         cast(sum(sales.total_amount) as decimal(18, 2)) as daily_revenue,
         cast(sum(sales.quantity) as {{ dbt.type_bigint() }}) as daily_quantity,
         cast(count(distinct sales.customer_id) as {{ dbt.type_bigint() }}) as daily_customers,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import subprocess
 import sys
@@ -12,8 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from _project_copy import copy_project, dbt, dbt_env
-from conftest import SUITE_DBT_VARS, Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "ci.yml"
@@ -184,112 +180,7 @@ def test_lint_changed_sql_lints_only_changed_files(tmp_path: Path) -> None:
     assert "old_bad.sql" not in dirty.stdout
 
 
-# --- make ci: scripts/ci_local.sh on a scratch copy of the project ----------------------
-
-
-def descendants(manifest: dict[str, Any], unique_id: str) -> set[str]:
-    seen: set[str] = set()
-    stack = [unique_id]
-    while stack:
-        for child in manifest["child_map"].get(stack.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
-
-
-@pytest.fixture(scope="module")
-def ci_local_run(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory):
-    """ci_local.sh after touching one model and adding badly formatted SQL."""
-    root = tmp_path_factory.mktemp("ci_local")
-    project = copy_project(root / "project")
-    database = root / "suite.duckdb"
-    shutil.copy2(built_warehouse.database, database)
-    parsed = dbt(project, "parse", database=database)
-    assert parsed.returncode == 0, parsed.stdout[-3000:]
-    state = root / "state"
-    state.mkdir()
-    shutil.copy2(project / "target" / "manifest.json", state / "manifest.json")
-    manifest = json.loads((state / "manifest.json").read_text())
-    models = {
-        unique_id: node
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model"
-        and node["package_name"] == "ml_data_pipeline"
-        and node["language"] == "sql"
-        and node["config"]["materialized"] != "ephemeral"
-    }
-    if not models:
-        pytest.skip("the project has no SQL models yet")
-    # Prefer a model with a child model, so that the `+` of state:modified+ is exercised.
-    touched = next(
-        (
-            unique_id
-            for unique_id in sorted(models)
-            if any(child.startswith("model.") for child in manifest["child_map"][unique_id])
-        ),
-        sorted(models)[0],
-    )
-    git = ["git", "-C", str(project), "-c", "user.email=ci@example.org", "-c", "user.name=ci"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], check=True)
-    subprocess.run([*git, "checkout", "-qb", "feature"], check=True)
-    sql_path = project / models[touched]["original_file_path"]
-    sql_path.write_text(sql_path.read_text().rstrip("\n") + "\n-- touched by the slim CI test\n")
-    (project / "analyses").mkdir(exist_ok=True)
-    (project / "analyses" / "zz_badly_formatted.sql").write_text("SELECT a+b as c FROM tbl\n")
-    result = subprocess.run(
-        [
-            "bash",
-            "scripts/ci_local.sh",
-            "--state",
-            str(state),
-            "--warehouse",
-            str(database),
-            "--base",
-            "main",
-            "--vars",
-            SUITE_DBT_VARS,
-            "--keep",
-        ],
-        cwd=project,
-        env=dbt_env(project, database),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    scratch = Path(result.stdout.split("ci_local: scratch folder ", 1)[1].split()[0])
-    yield result, manifest, touched, scratch
-    shutil.rmtree(scratch, ignore_errors=True)
-
-
-def test_ci_local_builds_only_the_modified_model_and_its_descendants(ci_local_run) -> None:
-    result, manifest, touched, scratch = ci_local_run
-    assert "slim build (state:modified+" in result.stdout
-    assert ": passed" in result.stdout.split("== ci: slim build", 2)[2].split("\n", 1)[0], (
-        result.stdout[-4000:]
-    )
-    # run_results.json belongs to the later `docs generate`: read the build from the log.
-    log = (scratch / "logs" / "dbt.log").read_text()
-    assert touched.split(".")[-1] in log
-    allowed = {touched} | descendants(manifest, touched)
-    built_models = {
-        unique_id
-        for unique_id in manifest["nodes"]
-        if unique_id.startswith("model.")
-        and re.search(rf"\bcreated sql \w+ model \w+\.{re.escape(unique_id.split('.')[-1])}\b", log)
-    }
-    assert touched in built_models, log[-3000:]
-    assert built_models <= allowed, f"built outside state:modified+: {built_models - allowed}"
-
-
-def test_ci_local_lints_the_changed_sql_and_fails_on_it(ci_local_run) -> None:
-    result, manifest, touched, _ = ci_local_run
-    assert result.returncode == 1, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "== ci: lint changed SQL: FAILED" in result.stdout
-    assert "analyses/zz_badly_formatted.sql" in result.stdout
-    assert manifest["nodes"][touched]["original_file_path"] in result.stdout
+# --- make ci ------------------------------------------------------------------------
 
 
 def test_ci_local_without_state_says_to_run_make_run(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ingest.contracts import CONTRACTS
+from ingest.errors import IngestError
 from ingest.generate import GenerateError, GenerateResult, generate
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def test_bad_arguments_raise_a_one_line_error(
     with pytest.raises(GenerateError) as raised:
         generate(tmp_path / "out", **arguments)
     assert message in str(raised.value) and "\n" not in str(raised.value)
-    assert isinstance(raised.value, ValueError)
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, IngestError)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

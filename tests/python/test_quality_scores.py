@@ -32,18 +32,24 @@ def test_scores_equal_an_independent_count_of_raw_rows(built_warehouse: Warehous
     built = scores(built_warehouse)
     assert {source for source, _ in built} == set(SOURCES)
     for source in SOURCES:
-        raw = dict(built_warehouse.query(
-            f'select _batch_id, count(*) from raw."{source}" group by _batch_id'
-        ))
-        quarantined = dict(built_warehouse.query(
-            "select _batch_id, count(*) from raw._quarantine where source = ? "
-            "group by _batch_id",
-            [source],
-        ))
-        rejected = dict(built_warehouse.query(
-            f'select _batch_id, count(*) from staging."stg_{source}__rejected" '
-            "group by _batch_id"
-        ))
+        raw = dict(
+            built_warehouse.query(
+                f'select _batch_id, count(*) from raw."{source}" group by _batch_id'
+            )
+        )
+        quarantined = dict(
+            built_warehouse.query(
+                "select _batch_id, count(*) from raw._quarantine where source = ? "
+                "group by _batch_id",
+                [source],
+            )
+        )
+        rejected = dict(
+            built_warehouse.query(
+                f'select _batch_id, count(*) from staging."stg_{source}__rejected" '
+                "group by _batch_id"
+            )
+        )
         for batch in set(raw) | set(quarantined):
             total = raw.get(batch, 0) + quarantined.get(batch, 0)
             valid = raw.get(batch, 0) - rejected.get(batch, 0)
@@ -53,7 +59,8 @@ def test_scores_equal_an_independent_count_of_raw_rows(built_warehouse: Warehous
             assert (got_total, got_valid) == (total, valid), source
             assert got_rejected == total - valid
             assert (got_staging, got_quarantined) == (
-                rejected.get(batch, 0), quarantined.get(batch, 0)
+                rejected.get(batch, 0),
+                quarantined.get(batch, 0),
             )
             assert got_dqs == expected_dqs(valid, total), source
 
@@ -157,8 +164,21 @@ def test_pipeline_metrics_follow_the_documented_formulas(built_warehouse: Wareho
     valid, total = built_warehouse.query(
         "select sum(valid_rows), sum(total_rows) from marts.data_quality_scores"
     )[0]
-    for (batch_rows, load_s, build_s, warehouse_rows, load_t, build_t, per_hour, cost, ce,
-         dqs, latency, wait, _) in rows:
+    for (
+        batch_rows,
+        load_s,
+        build_s,
+        warehouse_rows,
+        load_t,
+        build_t,
+        per_hour,
+        cost,
+        ce,
+        dqs,
+        latency,
+        wait,
+        _,
+    ) in rows:
         assert batch_rows == warehouse_rows == ledger_rows  # one load batch in the suite
         assert load_s > 0 and build_s > 0
         assert load_t == pytest.approx(batch_rows / load_s, abs=0.01)

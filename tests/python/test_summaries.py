@@ -162,8 +162,7 @@ def design_user_features(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFr
     features["avg_session_length"] = features["total_events"] / features["total_sessions"]
     counts = pd.crosstab(events["user_id"], events["event_type"])
     for event_type in _accepted_event_types():
-        column = counts[event_type] if event_type in counts else 0
-        features[f"{event_type}_count"] = column
+        features[f"{event_type}_count"] = counts.get(event_type, 0)
         features[f"{event_type}_count"] = features[f"{event_type}_count"].fillna(0)
         features[f"{event_type}_ratio"] = features[f"{event_type}_count"] / features["total_events"]
     return features

@@ -16,8 +16,6 @@ data_tests as (
         command,
         unique_id,
         node_name,
-        coalesce(test_name, node_name) as test_name,
-        case when test_name is null then 'singular' else 'generic' end as test_type,
         attached_node,
         severity,
         status,
@@ -25,7 +23,9 @@ data_tests as (
         message,
         execution_time_seconds,
         node_completed_at,
-        failures_relation
+        failures_relation,
+        coalesce(test_name, node_name) as test_name,
+        case when test_name is null then 'singular' else 'generic' end as test_type
     from run_results
     where resource_type = 'test'
 ),
@@ -62,8 +62,11 @@ final as (
         invocation_scores.checks_passed,
         invocation_scores.checks_run,
         cast(
-            round(100.0 * invocation_scores.checks_passed / nullif(invocation_scores.checks_run, 0), 2)
-            as decimal(5, 2)
+            round(
+                100.0 * invocation_scores.checks_passed
+                / nullif(invocation_scores.checks_run, 0),
+                2
+            ) as decimal(5, 2)
         ) as checks_passed_pct
     from data_tests
     inner join invocation_scores

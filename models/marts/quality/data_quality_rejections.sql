@@ -7,16 +7,14 @@ quarantine as (
 ),
 
 rejected as (
-    {%- for source_name in source_names %}
-    select
-        '{{ source_name }}' as source_name,
-        _batch_id as batch_id,
-        rejection_reasons
-    from {{ ref('stg_' ~ source_name ~ '__rejected') }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {% for source_name in source_names -%}
+        select
+            '{{ source_name }}' as source_name,
+            _batch_id as batch_id,
+            rejection_reasons
+        from {{ ref('stg_' ~ source_name ~ '__rejected') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor -%}
 ),
 
 staging_reasons as (

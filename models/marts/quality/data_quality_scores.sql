@@ -16,31 +16,27 @@ quarantine as (
 ),
 
 valid_rows as (
-    {%- for source_name in source_names %}
-    select
-        '{{ source_name }}' as source_name,
-        _batch_id as batch_id,
-        count(*) as valid_rows
-    from {{ ref('stg_' ~ source_name) }}
-    group by _batch_id
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {% for source_name in source_names -%}
+        select
+            '{{ source_name }}' as source_name,
+            _batch_id as batch_id,
+            count(*) as valid_rows
+        from {{ ref('stg_' ~ source_name) }}
+        group by _batch_id
+        {% if not loop.last %}union all{% endif %}
+    {% endfor -%}
 ),
 
 staging_rejected_rows as (
-    {%- for source_name in source_names %}
-    select
-        '{{ source_name }}' as source_name,
-        _batch_id as batch_id,
-        count(*) as staging_rejected_rows
-    from {{ ref('stg_' ~ source_name ~ '__rejected') }}
-    group by _batch_id
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {% for source_name in source_names -%}
+        select
+            '{{ source_name }}' as source_name,
+            _batch_id as batch_id,
+            count(*) as staging_rejected_rows
+        from {{ ref('stg_' ~ source_name ~ '__rejected') }}
+        group by _batch_id
+        {% if not loop.last %}union all{% endif %}
+    {% endfor -%}
 ),
 
 quarantined_rows as (
@@ -65,11 +61,20 @@ batch_loads as (
 ),
 
 source_batches as (
-    select source_name, batch_id from valid_rows
+    select
+        source_name,
+        batch_id
+    from valid_rows
     union
-    select source_name, batch_id from staging_rejected_rows
+    select
+        source_name,
+        batch_id
+    from staging_rejected_rows
     union
-    select source_name, batch_id from quarantined_rows
+    select
+        source_name,
+        batch_id
+    from quarantined_rows
 ),
 
 counted as (
@@ -101,6 +106,14 @@ counted as (
             and source_batches.batch_id = batch_loads.batch_id
 ),
 
+totals as (
+    select
+        *,
+        valid_rows + staging_rejected_rows + quarantined_rows as total_rows,
+        staging_rejected_rows + quarantined_rows as rejected_rows
+    from counted
+),
+
 final as (
     select
         source_name,
@@ -109,24 +122,20 @@ final as (
         load_started_at,
         files_loaded,
         -- counts
-        valid_rows + staging_rejected_rows + quarantined_rows as total_rows,
+        total_rows,
         valid_rows,
-        staging_rejected_rows + quarantined_rows as rejected_rows,
+        rejected_rows,
         staging_rejected_rows,
         quarantined_rows,
         -- score
         cast(
-            round(
-                100.0 * valid_rows
-                / nullif(valid_rows + staging_rejected_rows + quarantined_rows, 0),
-                2
-            ) as decimal(5, 2)
+            round(100.0 * valid_rows / nullif(total_rows, 0), 2) as decimal(5, 2)
         ) as dqs,
         row_number() over (
             partition by source_name
             order by load_finished_at desc nulls last, batch_id desc
         ) = 1 as is_latest_batch
-    from counted
+    from totals
 )
 
 select * from final

@@ -81,7 +81,7 @@ batches_before_run as (
         ) as batch_recency
     from invocations
     inner join batches
-        on batches.load_finished_at <= invocations.run_started_at
+        on invocations.run_started_at >= batches.load_finished_at
 ),
 
 run_dqs as (

@@ -1,6 +1,4 @@
--- The DQS gate. It runs after the webhook deliveries so that an alert is sent before the
--- build fails; the raise_dqs_alerts hook then names the failing sources in dbt's output.
--- depends_on: {{ ref('data_quality_alert_deliveries') }}
+-- The DQS gate: one failing row per source whose latest batch scores under min_dqs.
 {{ config(severity='error', store_failures=true) }}
 
 with
@@ -22,3 +20,7 @@ final as (
 )
 
 select * from final
+
+-- Run after the webhook deliveries, so that an alert is sent before the build fails; the
+-- raise_dqs_alerts hook then names the failing sources in dbt's output.
+-- depends_on: {{ ref('data_quality_alert_deliveries') }}

@@ -1,0 +1,80 @@
+"""The quality history (audit.run_results_history, audit.dqs_history) is append-only.
+
+A second build and a `--full-refresh` build on a copy of the suite warehouse keep every
+earlier invocation's rows and add their own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import Warehouse, run_dbt
+
+QUALITY_NODES = ["--select", "data_quality_scores", "data_quality_checks", "pipeline_metrics"]
+
+
+def copy_warehouse(warehouse: Warehouse, destination: Path) -> Warehouse:
+    destination.mkdir(parents=True, exist_ok=True)
+    database = destination / warehouse.database.name
+    shutil.copy2(warehouse.database, database)
+    wal = warehouse.database.with_name(warehouse.database.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, database.with_name(database.name + ".wal"))
+    return Warehouse(warehouse.landing, database, destination / "target")
+
+
+def invocations(warehouse: Warehouse, table: str) -> dict[str, int]:
+    return dict(warehouse.query(f"select invocation_id, count(*) from audit.{table} group by all"))
+
+
+def test_history_survives_a_second_build_and_a_full_refresh(
+    built_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
+    results_before = invocations(copy, "run_results_history")
+    dqs_before = invocations(copy, "dqs_history")
+    checks_before = copy.query("select count(*) from marts.data_quality_checks")[0][0]
+    assert len(results_before) == 1 and len(dqs_before) == 1
+
+    second = run_dbt(
+        ["build", *QUALITY_NODES, "--vars", "{min_dqs: 50}"],
+        database=copy.database,
+        target_path=copy.target_path,
+    )
+    assert second.success
+    refreshed = run_dbt(
+        ["build", "--full-refresh", *QUALITY_NODES, "--vars", "{min_dqs: 50}"],
+        database=copy.database,
+        target_path=copy.target_path,
+    )
+    assert refreshed.success
+
+    results_after = invocations(copy, "run_results_history")
+    dqs_after = invocations(copy, "dqs_history")
+    # Earlier invocations untouched, two new ones added.
+    assert {key: results_after[key] for key in results_before} == results_before
+    assert {key: dqs_after[key] for key in dqs_before} == dqs_before
+    assert len(results_after) == 3 and len(dqs_after) == 3
+    new_ids = set(results_after) - set(results_before)
+    # Each new invocation recorded its own node results (3 models + their tests).
+    for invocation_id in new_ids:
+        models = copy.query(
+            "select node_name from audit.run_results_history "
+            "where invocation_id = ? and resource_type = 'model' order by node_name",
+            [invocation_id],
+        )
+        assert [name for (name,) in models] == sorted(QUALITY_NODES[1:])
+    # The views over the history show all three invocations.
+    checks_after = copy.query(
+        "select count(distinct invocation_id), count(*) from marts.data_quality_checks"
+    )[0]
+    assert checks_after[0] == 3 and checks_after[1] > checks_before
+    metrics = copy.query("select count(*) from marts.pipeline_metrics")[0][0]
+    assert metrics == 3
+    # The same scores were recorded by every invocation (no new data in between).
+    per_invocation = copy.query(
+        "select invocation_id, list(dqs order by source_name, batch_id) "
+        "from audit.dqs_history group by invocation_id"
+    )
+    assert len({tuple(scores) for _, scores in per_invocation}) == 1

@@ -1,0 +1,242 @@
+"""The HTML quality report: figures from the warehouse, self-contained, escaped."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from html import unescape
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR, Warehouse
+
+from ingest.quality.charts import Point, bar_chart, line_chart
+from ingest.quality.errors import ReportDataError
+from ingest.quality.report import ReportData, render_report, write_report
+
+
+@pytest.fixture(scope="module")
+def report_html(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = write_report(built_warehouse.database, tmp_path_factory.mktemp("report") / "q.html")
+    return out.read_text(encoding="utf-8")
+
+
+def row_cells(page: str, table_id: str) -> list[tuple[dict[str, str], list[str]]]:
+    """(data-* attributes, cell texts) of the rows of the table with id `table_id`."""
+    table = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
+    assert table, table_id
+    rows = []
+    for attrs, body in re.findall(r"<tr([^>]*)>(.*?)</tr>", table.group(1), re.S):
+        data = {key: unescape(value) for key, value in re.findall(r'data-(\w+)="([^"]*)"', attrs)}
+        cells = [
+            unescape(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
+        ]
+        if cells:
+            rows.append((data, cells))
+    return rows
+
+
+def test_report_shows_each_source_dqs_as_in_the_warehouse(
+    report_html: str, built_warehouse: Warehouse
+) -> None:
+    expected = {
+        source: (f"{dqs:.2f}", f"{total:,}")
+        for source, dqs, total in built_warehouse.query(
+            "select source_name, dqs, total_rows from marts.data_quality_scores "
+            "where is_latest_batch"
+        )
+    }
+    shown = {
+        data["source"]: (cells[1], cells[4]) for data, cells in row_cells(report_html, "latest-dqs")
+    }
+    assert shown == expected
+
+
+def test_report_lists_every_rejection_reason_with_its_count(
+    report_html: str, built_warehouse: Warehouse
+) -> None:
+    expected = sorted(
+        (source, reason, f"{int(rows):,}")
+        for source, reason, rows in built_warehouse.query(
+            "select source_name, coalesce(rejection_detail, rejection_reason), "
+            "sum(rejected_rows) from marts.data_quality_rejections group by all"
+        )
+    )
+    shown = sorted(
+        (data["source"], cells[3] or cells[2], cells[4])
+        for data, cells in row_cells(report_html, "reasons")
+    )
+    assert shown == expected
+
+
+def test_report_has_charts_and_the_checks_score(
+    report_html: str, built_warehouse: Warehouse
+) -> None:
+    assert report_html.count("<svg") >= 2
+    assert 'id="dqs-chart"' in report_html and 'id="reasons-chart"' in report_html
+    pct = built_warehouse.query(
+        "select checks_passed_pct from marts.data_quality_checks "
+        "order by run_started_at desc limit 1"
+    )[0][0]
+    assert f'<span class="checks-passed-pct">{pct:.2f}</span>' in report_html
+
+
+def test_report_is_self_contained(report_html: str) -> None:
+    assert "<script" not in report_html.lower()
+    assert "<link" not in report_html.lower()
+    assert not re.search(r'(?:src|href)\s*=\s*"(?:https?:)?//', report_html)
+    assert "url(" not in report_html
+    assert "default-src 'none'" in report_html  # the browser refuses any fetch
+
+
+def test_failing_checks_show_samples_of_their_failing_rows(tmp_path: Path) -> None:
+    import duckdb
+
+    database = tmp_path / "tiny.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts; create schema audit")
+        con.execute(
+            "create table marts.data_quality_scores as select 'sales' as source_name, "
+            "'b1' as batch_id, timestamp '2026-10-01 00:00:00' as batch_loaded_at, "
+            "10 as total_rows, 8 as valid_rows, 2 as rejected_rows, "
+            "2 as staging_rejected_rows, 0 as quarantined_rows, 80.00::decimal(5,2) as dqs, "
+            "true as is_latest_batch"
+        )
+        con.execute(
+            "create table marts.data_quality_rejections as select 'sales' as source_name, "
+            "'b1' as batch_id, 'staging' as rejected_by, 'invalid_date' as rejection_reason, "
+            "null::varchar as rejection_detail, 2 as rejected_rows"
+        )
+        con.execute(
+            'create table audit."not_null_x" as '
+            "select '<b>row one</b>' as sale_id union all select 'row two'"
+        )
+        con.execute(
+            "create table marts.data_quality_checks as select 'inv' as invocation_id, "
+            "timestamp '2026-10-01 01:00:00' as run_started_at, 'build' as command, "
+            "'test.p.not_null_x' as unique_id, 'not_null_x' as node_name, "
+            "'not_null' as test_name, 'stg_sales' as tested_model, 'error' as severity, "
+            "'fail' as status, 2 as failures, 'Got 2 results' as message, "
+            '\'"tiny"."audit"."not_null_x"\' as failures_relation, 0 as checks_passed, '
+            "1 as checks_run, 0.00::decimal(5,2) as checks_passed_pct"
+        )
+    page = write_report(database, tmp_path / "out" / "q.html").read_text(encoding="utf-8")
+    assert 'data-test="not_null_x"' in page
+    assert "&lt;b&gt;row one&lt;/b&gt;" in page and "row two" in page
+    assert "<b>row one</b>" not in page
+    assert "80.00" in page
+
+
+def test_every_warehouse_text_is_escaped() -> None:
+    evil = '<script>alert("x")</script>'
+    data = ReportData(
+        generated_at=datetime(2026, 10, 1, tzinfo=UTC),
+        database=evil,
+        latest=[
+            {
+                "source_name": evil,
+                "batch_id": evil,
+                "batch_loaded_at": None,
+                "total_rows": 1,
+                "valid_rows": 1,
+                "rejected_rows": 0,
+                "dqs": 100,
+                "min_dqs": 95,
+                "is_below_min_dqs": False,
+                "top_rejection_reasons": evil,
+            }
+        ],
+        batches=[
+            {
+                "source_name": evil,
+                "batch_id": evil,
+                "batch_loaded_at": None,
+                "total_rows": 1,
+                "valid_rows": 1,
+                "rejected_rows": 0,
+                "staging_rejected_rows": 0,
+                "quarantined_rows": 0,
+                "dqs": 100,
+                "is_latest_batch": True,
+            }
+        ],
+        reasons=[
+            {
+                "source_name": evil,
+                "rejected_by": evil,
+                "rejection_reason": evil,
+                "rejection_detail": evil,
+                "rejected_rows": 3,
+            }
+        ],
+        checks_invocation=None,
+        problem_checks=[],
+        check_runs=[],
+        metrics=[],
+    )
+    page = render_report(data)
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_charts_escape_labels_and_handle_no_data() -> None:
+    svg = line_chart(
+        {"a<b": [Point("x&y", 90.0), Point("z", 99.5)]}, title="t<", y_label="y", threshold=95.0
+    )
+    assert "a&lt;b" in svg and "x&amp;y" in svg and "min 95.00" in svg
+    assert svg.count("<circle") == 2 and "<polyline" in svg
+    assert "No data" in line_chart({}, title="t", y_label="y")
+    bars = bar_chart([Point("sales: <x>", 12), Point("b", 3)], title="r")
+    assert "sales: &lt;x&gt;" in bars and bars.count("<rect") == 2
+    assert "No rejected rows" in bar_chart([], title="r")
+
+
+def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "quality.html"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            "report",
+            "--database",
+            str(built_warehouse.database),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert out.is_file() and "Data quality report" in out.read_text(encoding="utf-8")
+
+
+def test_report_on_an_unbuilt_warehouse_says_so(tmp_path: Path) -> None:
+    import duckdb
+
+    database = tmp_path / "empty.duckdb"
+    duckdb.connect(str(database)).close()
+    with pytest.raises(ReportDataError, match="data_quality_scores not found"):
+        write_report(database, tmp_path / "q.html")
+
+
+def test_report_counts_every_injected_fault_class(
+    report_html: str, built_warehouse: Warehouse
+) -> None:
+    injected: dict[tuple[str, str], int] = {}
+    with (built_warehouse.landing / "_faults.csv").open(newline="", encoding="utf-8") as file:
+        for fault in csv.DictReader(file):
+            if fault["expected_reason"]:
+                key = (fault["source"], fault["expected_reason"])
+                injected[key] = injected.get(key, 0) + 1
+    shown: dict[tuple[str, str], int] = {}
+    for data, cells in row_cells(report_html, "reasons"):
+        key = (data["source"], data["reason"])
+        shown[key] = shown.get(key, 0) + int(cells[4].replace(",", ""))
+    assert shown == injected
