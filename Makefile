@@ -25,7 +25,7 @@ TEST_DIR ?= target_test
 TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
-.PHONY: help install run generate load build docs-generate docs report test pytest \
+.PHONY: help install run generate load build docs-generate docs report state test pytest \
         test-dbt lint ci bench clean
 
 help:  ## List the targets.
@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## Create .venv from the exact pins (once).
 
-run: install generate load build docs-generate  ## Main job: generate, ingest, dbt build, docs.
+run: install generate load build docs-generate state  ## Main job: generate, ingest, build, docs.
 	@echo "Warehouse: $(DUCKDB_PATH)   docs: target/static_index.html"
 
 generate: install  ## Write the deterministic sample data into $(LANDING)/.
@@ -57,6 +57,16 @@ build: install  ## dbt seed + build every model, snapshot and test.
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
 	$(DBT) docs generate --static
 
+state:  ## Save this build's manifest for `make ci` (slim CI defers to it).
+	mkdir -p state && cp target/manifest.json state/manifest.json
+
+PORT ?= 8080
+docs: install  ## Serve the docs site on 127.0.0.1 and print its address.
+	$(BIN)/python scripts/serve_docs.py --target-dir target --port $(PORT)
+
+ci: install  ## Pull-request gates locally: slim build vs state/, lint changed SQL, coverage.
+	scripts/ci_local.sh
+
 test: install pytest test-dbt lint  ## The whole suite: pytest, dbt build on test data, lint.
 
 pytest: install
@@ -68,11 +78,14 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 	    --start-date $(START_DATE) --fault-rate 0.02
 	$(BIN)/python -m ingest load $(TEST_LANDING) --database $(TEST_DUCKDB)
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target
+	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) docs generate --target-path $(TEST_DIR)/target
+	scripts/coverage_gates.sh $(TEST_DIR)/target
 
 lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests/generic snapshots
+	$(BIN)/sqlfluff lint models macros tests snapshots
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
 
 bench: install  ## Benchmarks (not part of the suite).
 	$(BIN)/python benchmarks/bench_load_sales.py

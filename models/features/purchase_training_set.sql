@@ -11,6 +11,8 @@
 {%- set horizon_days = var('purchase_label_horizon_days') | int -%}
 {%- set label_every_days = var('training_label_every_days') | int -%}
 {%- set bigint = dbt.type_bigint() -%}
+{%- set as_of_at = "cast(null as " ~ dbt.type_timestamp() ~ ")" if var('as_of') is none
+    else ml_timestamp_literal(var('as_of')) -%}
 {%- set by_day = "partition by activity.user_id order by activity.day_index" -%}
 {%- set last_7_days = by_day ~ " range between 7 preceding and 1 preceding" -%}
 {%- set last_28_days = by_day ~ " range between 28 preceding and 1 preceding" -%}
@@ -34,12 +36,7 @@ sales as (
 
 -- The last day of data: the day of as_of, or of the latest valid event.
 data_end as (
-    select
-        {% if var('as_of') is not none -%}
-            cast({{ ml_timestamp_literal(var('as_of')) }} as date) as last_date
-        {%- else -%}
-            cast(max(events.event_at) as date) as last_date
-        {%- endif %}
+    select cast(coalesce({{ as_of_at }}, max(events.event_at)) as date) as last_date
     from events
 ),
 
@@ -397,19 +394,22 @@ final as (
         cast(coalesce(windowed.click_events_28d, 0) as {{ bigint }}) as click_events_28d,
         cast(coalesce(windowed.search_events_28d, 0) as {{ bigint }}) as search_events_28d,
         cast(coalesce(windowed.add_to_cart_events_7d, 0) as {{ bigint }}) as add_to_cart_events_7d,
-        cast(coalesce(windowed.add_to_cart_events_28d, 0) as {{ bigint }}) as add_to_cart_events_28d,
+        cast(coalesce(windowed.add_to_cart_events_28d, 0) as {{ bigint }})
+            as add_to_cart_events_28d,
         cast(coalesce(windowed.purchase_events_7d, 0) as {{ bigint }}) as purchase_events_7d,
         cast(coalesce(windowed.purchase_events_28d, 0) as {{ bigint }}) as purchase_events_28d,
         cast(coalesce(windowed.purchase_events_total, 0) as {{ bigint }}) as purchase_events_total,
         cast(coalesce(windowed.sessions_7d, 0) as {{ bigint }}) as sessions_7d,
         cast(coalesce(windowed.sessions_28d, 0) as {{ bigint }}) as sessions_28d,
         cast(coalesce(windowed.active_days_28d, 0) as {{ bigint }}) as active_days_28d,
-        cast(coalesce(windowed.distinct_products_total, 0) as {{ bigint }}) as distinct_products_total,
+        cast(coalesce(windowed.distinct_products_total, 0) as {{ bigint }})
+            as distinct_products_total,
         cast(coalesce(windowed.transactions_28d, 0) as {{ bigint }}) as transactions_28d,
         cast(coalesce(windowed.sales_lines_28d, 0) as {{ bigint }}) as sales_lines_28d,
         cast(coalesce(windowed.purchase_value_28d, 0) as decimal(18, 2)) as purchase_value_28d,
         cast(coalesce(windowed.purchase_value_total, 0) as decimal(18, 2)) as purchase_value_total,
-        cast(coalesce(windowed.transaction_amount_28d, 0) as decimal(18, 2)) as transaction_amount_28d,
+        cast(coalesce(windowed.transaction_amount_28d, 0) as decimal(18, 2))
+            as transaction_amount_28d,
         cast(coalesce(windowed.sales_amount_28d, 0) as decimal(18, 2)) as sales_amount_28d,
         windowed.day_index - windowed.first_day_index as days_since_first_seen,
         windowed.day_index - windowed.last_event_day_index as days_since_last_event,

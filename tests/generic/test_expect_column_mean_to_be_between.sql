@@ -27,7 +27,7 @@ observed as (
         count({{ column_name }}) as evaluated_rows
     from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -36,10 +36,10 @@ final as (
     where
         observed_mean is null
         {%- if min_value is not none %}
-            or not observed_mean {{ '>' if strict_min else '>=' }} {{ min_value }}
+        or not observed_mean {{ '>' if strict_min else '>=' }} {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-            or not observed_mean {{ '<' if strict_max else '<=' }} {{ max_value }}
+        or not observed_mean {{ '<' if strict_max else '<=' }} {{ max_value }}
         {%- endif %}
 )
 

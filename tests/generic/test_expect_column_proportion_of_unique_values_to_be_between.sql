@@ -25,7 +25,7 @@ counts as (
         count({{ column_name }}) as non_null_values
     from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -43,10 +43,10 @@ final as (
     where
         observed_proportion is null
         {%- if min_value is not none %}
-            or observed_proportion < {{ min_value }}
+        or observed_proportion < {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-            or observed_proportion > {{ max_value }}
+        or observed_proportion > {{ max_value }}
         {%- endif %}
 )
 

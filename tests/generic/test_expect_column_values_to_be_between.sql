@@ -25,7 +25,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -39,10 +39,10 @@ failing as (
     where
         false
         {%- if min_value is not none %}
-            or not {{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }}
+        or not {{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-            or not {{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }}
+        or not {{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }}
         {%- endif %}
 ),
 

@@ -22,7 +22,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -35,8 +35,8 @@ failing as (
     select * from evaluated
     where {{ column_name }} not in (
         {%- for value in value_set %}
-            {{ sql_string_literal(value) if quote_values else value }}
-            {%- if not loop.last %},{% endif %}
+        {{ sql_string_literal(value) if quote_values else value }}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
     )
 ),

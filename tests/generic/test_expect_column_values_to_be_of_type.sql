@@ -51,12 +51,12 @@ final as (
         or not (
             false
             {%- for expected_type in expected_types %}
-                or relation_columns.data_type = upper({{ sql_string_literal(expected_type) }})
-                {%- if '(' not in expected_type %}
-                    or relation_columns.data_type like upper(
-                        {{ sql_string_literal(expected_type ~ '(%') }}
-                    )
-                {%- endif %}
+            or relation_columns.data_type = upper({{ sql_string_literal(expected_type) }})
+            {%- if '(' not in expected_type %}
+            or relation_columns.data_type like upper(
+                {{ sql_string_literal(expected_type ~ '(%') }}
+            )
+            {%- endif %}
             {%- endfor %}
         )
 )

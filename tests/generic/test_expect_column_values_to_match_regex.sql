@@ -17,7 +17,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 

@@ -24,23 +24,23 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
 evaluated as (
     select
         {%- for column in column_list %}
-            {{ column }},
+        {{ column }},
         {%- endfor %}
         count(*) over (partition by {{ column_list | join(', ') }}) as n_records_with_values
     from rows_in_scope
     {%- if ignore_row_if != 'never' %}
-        where not (
-            {%- for column in column_list %}
-                {{ column }} is null{% if not loop.last %}{{ joiner }}{% endif %}
-            {%- endfor %}
-        )
+    where not (
+        {%- for column in column_list %}
+        {{ column }} is null{% if not loop.last %}{{ joiner }}{% endif %}
+        {%- endfor %}
+    )
     {%- endif %}
 ),
 

@@ -36,23 +36,23 @@ latest as (
     select max({{ column_name }}) as latest_at
     from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
 reference as (
     {%- if reference_var_value is not none %}
-        select
-            cast({{ sql_string_literal(reference_var_value) }} as {{ dbt.type_timestamp() }})
-            as reference_at
+    select
+        cast({{ sql_string_literal(reference_var_value) }} as {{ dbt.type_timestamp() }})
+        as reference_at
     {%- elif reference_relation is not none or reference_column is not none %}
-        select
-            cast(
-                max({{ reference_column or column_name }}) as {{ dbt.type_timestamp() }}
-            ) as reference_at
-        from {{ reference_relation or model }}
+    select
+        cast(
+            max({{ reference_column or column_name }}) as {{ dbt.type_timestamp() }}
+        ) as reference_at
+    from {{ reference_relation or model }}
     {%- else %}
-        select cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as reference_at
+    select cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as reference_at
     {%- endif %}
 ),
 

@@ -18,7 +18,7 @@ relation_columns as (
         and lower(table_schema) = lower({{ sql_string_literal(model.schema) }})
         and lower(table_name) = lower({{ sql_string_literal(model.identifier) }})
         {%- for column in ignore_columns %}
-            and lower(column_name) <> lower({{ sql_string_literal(column) }})
+        and lower(column_name) <> lower({{ sql_string_literal(column) }})
         {%- endfor %}
 ),
 
@@ -31,12 +31,12 @@ actual_columns as (
 
 expected_columns as (
     {%- for column in column_list %}
-        select
-            {{ loop.index }} as column_position,
-            lower({{ sql_string_literal(column) }}) as column_name
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
+    select
+        {{ loop.index }} as column_position,
+        lower({{ sql_string_literal(column) }}) as column_name
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {%- endfor %}
 ),
 

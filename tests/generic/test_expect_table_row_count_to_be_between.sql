@@ -20,7 +20,7 @@ row_counts as (
     select count(*) as row_count
     from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -29,10 +29,10 @@ final as (
     where
         false
         {%- if min_value is not none %}
-            or row_count < {{ min_value }}
+        or row_count < {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-            or row_count > {{ max_value }}
+        or row_count > {{ max_value }}
         {%- endif %}
 )
 

@@ -17,16 +17,16 @@ with
 evaluated as (
     select * from {{ model }}
     {%- if row_condition %}
-        where {{ row_condition }}
+    where {{ row_condition }}
     {%- endif %}
 ),
 
 failing as (
     select * from evaluated
     {%- if column_name is none %}
-        where not ({{ expression }})
+    where not ({{ expression }})
     {%- else %}
-        where not ({{ column_name }} {{ expression }})
+    where not ({{ column_name }} {{ expression }})
     {%- endif %}
 ),
 

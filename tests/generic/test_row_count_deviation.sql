@@ -31,7 +31,7 @@ rows_in_scope as (
     where
         {{ column_name }} is not null
         {%- if row_condition %}
-            and ({{ row_condition }})
+        and ({{ row_condition }})
         {%- endif %}
 ),
 
@@ -90,11 +90,11 @@ final as (
         and (
             false
             {%- if max_relative_deviation is not none %}
-                or relative_deviation > {{ max_relative_deviation }}
+            or relative_deviation > {{ max_relative_deviation }}
             {%- endif %}
             {%- if max_z_score is not none %}
-                or z_score > {{ max_z_score }}
-                or (trailing_stddev = 0 and latest_row_count <> trailing_mean)
+            or z_score > {{ max_z_score }}
+            or (trailing_stddev = 0 and latest_row_count <> trailing_mean)
             {%- endif %}
         )
 )

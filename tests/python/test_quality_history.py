@@ -78,3 +78,28 @@ def test_history_survives_a_second_build_and_a_full_refresh(
         "from audit.dqs_history group by invocation_id"
     )
     assert len({tuple(scores) for _, scores in per_invocation}) == 1
+
+
+def test_messages_with_quotes_are_stored_verbatim(tmp_path: Path) -> None:
+    """An error message holding quotes (and a would-be statement) is stored as text: the
+    hook escapes every literal instead of pasting it into its insert."""
+    import duckdb
+    from _project_copy import copy_project, dbt
+
+    project = copy_project(tmp_path / "project")
+    probe = "no'such\"); drop table audit.run_results_history; --"
+    (project / "models" / "quote_probe.sql").write_text(
+        "select * from " + '"' + probe.replace('"', '""') + '"\n', encoding="utf-8"
+    )
+    database = tmp_path / "probe.duckdb"
+    completed = dbt(project, "run", "--select", "quote_probe", database=database)
+    assert completed.returncode == 1, completed.stdout[-2000:]
+    with duckdb.connect(str(database)) as con:
+        rows = con.execute(
+            "select status, message from audit.run_results_history where node_name = ?",
+            ["quote_probe"],
+        ).fetchall()
+    assert len(rows) == 1
+    status, message = rows[0]
+    assert status == "error"
+    assert probe in message
