@@ -1,4 +1,4 @@
-"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`).
+"""Command line: `python -m ingest {generate,load,ledger,quarantine,report}` (or `ingest ...`).
 
 Argument parsing and printing only; the work happens in ``ingest.load``, ``ingest.ledger``
 and ``ingest.generate``. Every expected error becomes one line on stderr
@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--source", choices=sorted(CONTRACTS))
     quarantine.add_argument("--limit", type=int, default=50)
     _add_database(quarantine)
+
+    from ingest.quality import report
+
+    report.add_arguments(commands.add_parser("report", help="write the HTML data quality report"))
     return parser
 
 
@@ -138,7 +142,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     from ingest.generate import GenerateError, generate
 
     try:
-        generate(
+        result = generate(
             args.out,
             scale=args.scale,
             seed=args.seed,
@@ -150,6 +154,19 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote landing data to {args.out}")
+    sources = getattr(result, "manifest", {}).get("sources", {})
+    rows = [
+        (
+            name,
+            len(info.get("files", [])),
+            sum(int(entry.get("rows", 0)) for entry in info.get("files", [])),
+            info.get("faulty_rows", 0),
+        )
+        for name, info in sorted(sources.items())
+        if isinstance(info, dict)
+    ]
+    if rows:
+        print(format_table(["source", "files", "rows", "faulty rows"], rows))
     return 0
 
 
@@ -201,11 +218,18 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ingest.quality import report
+
+    return report.run(args)
+
+
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
     "ledger": _cmd_ledger,
     "quarantine": _cmd_quarantine,
+    "report": _cmd_report,
 }
 
 

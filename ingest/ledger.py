@@ -124,13 +124,14 @@ def write_entries(con: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) ->
     con.executemany(f"insert into {LEDGER} values ({placeholders})", [e.as_row() for e in entries])
 
 
-def is_loaded(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> str | None:
-    """The path under which this content was already loaded for ``source``, if it was."""
-    row = con.execute(
-        f"select path from {LEDGER} where source = ? and sha256 = ? and status = ? limit 1",
-        [source, sha256, STATUS_LOADED],
-    ).fetchone()
-    return None if row is None else str(row[0])
+def loaded_hashes(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[tuple[str, str], str]:
+    """(source, sha256) of every file already loaded for ``sources``, with its first path."""
+    rows = con.execute(
+        f"select source, sha256, arg_min(path, started_at) from {LEDGER}"
+        " where list_contains(?, source) and status = ? group by all",
+        [sources, STATUS_LOADED],
+    ).fetchall()
+    return {(str(source), str(sha)): str(path) for source, sha, path in rows}
 
 
 def read_ledger(

@@ -6,8 +6,10 @@ readers (``ingest.readers``) inside its own transaction, so that a failure rolls
 staged row of that file and only records a ``failed`` ledger row. Staged files are then
 published to ``raw.<source>`` and ``raw._quarantine`` together with their ``loaded`` ledger
 rows in one transaction, a group of files at a time: a file's rows and its ledger row are
-committed together or not at all. Grouping matters for speed: one insert per file into an
-on-disk table costs about three times one insert per group (see benchmarks/README.md).
+committed together or not at all. If a group fails to publish, it is retried file by file,
+so that only the culprit is recorded as ``failed``. Grouping matters for speed: one insert
+per file into an on-disk table costs about three times one insert per group (see
+benchmarks/README.md); CSV rows are not even staged, their select runs at publish time.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ingest.ledger import (
     STATUS_SKIPPED,
     LedgerEntry,
     ensure_tables,
-    is_loaded,
+    loaded_hashes,
     write_entries,
 )
 from ingest.readers import (
@@ -105,9 +107,9 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"warehouse {database}: {first_line(message)}") from None
     except duckdb.Error as error:
         raise WarehouseError(f"warehouse {database}: {first_line(str(error))}") from None
-    # Raw rows carry their line numbers: their order in a table does not matter (the line
-    # reader switches order preservation on for itself, see readers.read_lines).
-    con.execute("set preserve_insertion_order = false")
+    # The line reader relies on it (readers.read_lines); publishing switches it off, as raw
+    # rows carry their line numbers and their order in a table does not matter.
+    con.execute("set preserve_insertion_order = true")
     con.execute("set TimeZone = 'UTC'")
     return con
 
@@ -163,8 +165,9 @@ class _Pending:
     entries: list[LedgerEntry] = field(default_factory=list)
     rows: int = 0
     hashes: set[tuple[str, str]] = field(default_factory=set)
-    # Per source: selects of raw rows to run at publish time (see StagedFile.deferred).
-    deferred: dict[str, list[tuple[str, list[object]]]] = field(default_factory=dict)
+    # Per source: (path, select, parameters) of raw rows to run at publish time (see
+    # StagedFile.deferred).
+    deferred: dict[str, list[tuple[str, str, list[object]]]] = field(default_factory=dict)
     lines_tables: list[str] = field(default_factory=list)
 
     @property
@@ -189,41 +192,67 @@ def _clear_stages(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"delete from {QUARANTINE_STAGE}")
 
 
-def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
-    """Move staged rows to raw and write their ledger rows, all in one transaction."""
-    loaded_sources = {e.source for e in pending.entries if e.status == STATUS_LOADED}
-    try:
-        con.execute("begin transaction")
-        for source in sorted(loaded_sources):
-            contract = CONTRACTS[source]
-            # One insert per source: one insert per file costs far more on an on-disk table.
-            selects = [f"select * from {stage_table(contract)}"]
-            params: list[object] = []
-            for sql, sql_params in pending.deferred.get(source, []):
+def _write(con: duckdb.DuckDBPyConnection, pending: _Pending, entries: list[LedgerEntry]) -> None:
+    """Publish ``entries`` (all pending ones, or one) in one transaction; raise duckdb.Error."""
+    loaded = [entry for entry in entries if entry.status == STATUS_LOADED]
+    everything = len(entries) == len(pending.entries)
+    paths = [entry.path for entry in loaded]
+    # The stage holds only pending rows: filter by file only when publishing some of them.
+    where, where_params = (
+        ("", []) if everything else (" where list_contains(?, _source_file)", [paths])
+    )
+    con.execute("begin transaction")
+    for source in sorted({entry.source for entry in loaded}):
+        contract = CONTRACTS[source]
+        # One insert per source: one insert per file costs far more on an on-disk table.
+        selects = [f"select * from {stage_table(contract)}{where}"]
+        params: list[object] = list(where_params)
+        for path, sql, sql_params in pending.deferred.get(source, []):
+            if everything or path in paths:
                 selects.append(f"({sql})")
                 params.extend(sql_params)
-            con.execute(
-                f"insert into {qualified(RAW_SCHEMA, contract.table)}"
-                f" {' union all '.join(selects)}",
-                params,
-            )
-        con.execute(f"insert into {QUARANTINE} select * from {QUARANTINE_STAGE}")
-        finished = utc_now()
-        for entry in pending.entries:
-            if entry.status == STATUS_LOADED:
-                entry.finished_at = finished
-        write_entries(con, pending.entries)
-        con.execute("commit")
-    except duckdb.Error as error:
-        con.execute("rollback")
-        reason = f"could not write to the warehouse: {first_line(str(error))}"
-        for entry in pending.entries:
-            if entry.status == STATUS_LOADED:
-                entry.status = STATUS_FAILED
-                entry.error = f"{entry.path}: {reason}"
-                entry.rows_loaded = entry.rows_quarantined = entry.rows_read = 0
-        write_entries(con, pending.entries)
+        con.execute(
+            f"insert into {qualified(RAW_SCHEMA, contract.table)} {' union all '.join(selects)}",
+            params,
+        )
+    quarantine_where = "" if everything else " where list_contains(?, source_file)"
+    con.execute(
+        f"insert into {QUARANTINE} select * from {QUARANTINE_STAGE}{quarantine_where}",
+        where_params,
+    )
+    finished = utc_now()
+    for entry in loaded:
+        entry.finished_at = finished
+    write_entries(con, entries)
+    con.execute("commit")
+
+
+def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
+    """Move staged rows to raw with their ledger rows: the group in one transaction, or, if
+    that fails, file by file, so that one file's failure does not stop the others."""
+    con.execute("set preserve_insertion_order = false")
+    try:
+        try:
+            _write(con, pending, pending.entries)
+        except duckdb.Error:
+            con.execute("rollback")
+            for entry in pending.entries:
+                try:
+                    _write(con, pending, [entry])
+                except duckdb.Error as error:
+                    con.execute("rollback")
+                    reason = f"could not write to the warehouse: {_duckdb_reason(error)}"
+                    entry.status = STATUS_FAILED
+                    entry.error = f"{entry.path}: {reason}"
+                    entry.rows_loaded = entry.rows_quarantined = entry.rows_read = 0
+                    try:
+                        write_entries(con, [entry])
+                    except duckdb.Error as ledger_error:
+                        raise WarehouseError(
+                            f"cannot write the load ledger: {_duckdb_reason(ledger_error)}"
+                        ) from None
     finally:
+        con.execute("set preserve_insertion_order = true")
         _clear_stages(con)
         for table in pending.lines_tables:
             con.execute(f"drop table if exists {table}")
@@ -263,6 +292,7 @@ def _load_files(
     ctx = LoadContext(batch_id=new_batch_id(loaded_at), loaded_at=loaded_at)
     report = LoadReport(batch_id=ctx.batch_id)
     pending = _Pending()
+    already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
     for index, item in enumerate(files, start=1):
         entry = LedgerEntry(
             batch_id=ctx.batch_id,
@@ -281,7 +311,7 @@ def _load_files(
         try:
             entry.size_bytes, entry.sha256 = _inspect(item)
             key = (item.source, entry.sha256)
-            previous = is_loaded(con, *key)
+            previous = already_loaded.get(key)
             if previous is None and key in pending.hashes:
                 previous = next(
                     e.path
@@ -297,8 +327,12 @@ def _load_files(
                 pending.lines_tables.append(lines_table)
                 staged = _stage_in_transaction(con, item, ctx, lines_table)
                 if staged.deferred is not None:
-                    pending.deferred.setdefault(item.source, []).append(staged.deferred)
+                    sql, params = staged.deferred
+                    pending.deferred.setdefault(item.source, []).append(
+                        (item.source_file, sql, params)
+                    )
                 else:
+                    pending.lines_tables.remove(lines_table)
                     con.execute(f"drop table if exists {lines_table}")
                 entry.status = STATUS_LOADED
                 entry.rows_loaded = staged.rows_loaded

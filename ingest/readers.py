@@ -10,7 +10,14 @@ plus the lines the reader rejected (invalid UTF-8, reported by ``store_rejects``
 exact line) gives each row its physical line number, even when DuckDB reads in parallel.
 CSV fields are then split in SQL (``string_split``; a regular expression for the rare lines
 with quotes), JSON is parsed with DuckDB's JSON functions. Lines that cannot be parsed go to
-the quarantine with their text and a reason; the rest go to the raw table, as text.
+the quarantine with their text and a reason; the rest go to the raw table, as text. A CSV
+file's rows are not copied into a staging table: its select is run once, when the load
+publishes the file (``StagedFile.deferred``), so that the rows are written only once.
+
+Known limits, by design: a quoted CSV field spanning several physical lines is not joined
+(each of its lines is quarantined, nothing is lost); JSON values are re-rendered by DuckDB's
+JSON parser (``1.50`` in an object becomes ``1.5``; strings are unescaped); invalid
+UTF-8 bytes show as ``?`` in the quarantined text.
 """
 
 from __future__ import annotations
@@ -65,11 +72,6 @@ class StagedFile:
         return self.rows_loaded + self.rows_quarantined
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
-    row = con.execute(sql, params).fetchone()
-    return int(row[0]) if row is not None else 0
-
-
 @dataclass(frozen=True)
 class LinesRead:
     """How many physical lines the line reader kept, and how many it rejected."""
@@ -90,8 +92,8 @@ def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile, table: str) ->
     con.execute(f"drop table if exists temp.{REJECTS_TABLE}")
     con.execute(f"drop table if exists temp.{REJECT_SCANS_TABLE}")
     compression = "gzip" if item.path.name.endswith(".gz") else "none"
-    # Keep the file's order in the table (its rowid numbers the lines); nowhere else needed.
-    con.execute("set preserve_insertion_order = true")
+    # The connection keeps preserve_insertion_order on (see load.connect): the table keeps
+    # the file's order, and its rowid numbers the lines.
     con.execute(
         f"create or replace temp table {table} as"
         " select line from read_csv(?, columns = {'line': 'VARCHAR'}, header = false,"
@@ -99,10 +101,12 @@ def read_lines(con: duckdb.DuckDBPyConnection, item: LandingFile, table: str) ->
         " store_rejects = true, rejects_table = ?, rejects_scan = ?)",
         [str(item.path), LINE_DELIMITER, compression, REJECTS_TABLE, REJECT_SCANS_TABLE],
     )
-    con.execute("set preserve_insertion_order = false")
-    kept = _count(con, f"select count(*) from {table}", [])
-    rejected = _count(con, f"select count(distinct line) from temp.{REJECTS_TABLE}", [])
-    return LinesRead(table, kept, rejected)
+    counts = con.execute(
+        f"select (select count(*) from {table}),"
+        f" (select count(distinct line) from temp.{REJECTS_TABLE})"
+    ).fetchone()
+    assert counts is not None
+    return LinesRead(table, int(counts[0]), int(counts[1]))
 
 
 def _numbered_lines_cte(lines: LinesRead) -> str:
@@ -143,10 +147,14 @@ def _quarantine_rejects(
     """Move the lines the reader rejected (invalid UTF-8, over-long lines) to quarantine."""
     result = con.execute(
         f"insert into {QUARANTINE_STAGE}"
-        " select ?, ?, ?, line, any_value(csv_line),"
-        " lower(any_value(error_type)) || ': ' || any_value(error_message), ?"
+        " select ?, ?, ?, line, trim(any_value(csv_line), ?),"
+        " case any_value(error_type)"
+        "     when 'INVALID ENCODING' then 'invalid encoding: not UTF-8 (bad bytes shown as ?)'"
+        "     when 'TOO MANY COLUMNS' then 'line contains the reserved byte sequence 1e 1f 1e 1f'"
+        "     else lower(any_value(error_type)) || ': ' || any_value(error_message)"
+        " end, ?"
         f" from temp.{REJECTS_TABLE} where line >= ? group by line",
-        [ctx.batch_id, item.source, item.source_file, ctx.loaded_at, first_line],
+        [ctx.batch_id, item.source, item.source_file, "\r\n", ctx.loaded_at, first_line],
     ).fetchone()
     return int(result[0]) if result else 0
 
@@ -315,26 +323,16 @@ def stage_jsonl(
                 end as problem,
             from numbered
         )"""
-    key_counts = con.execute(
-        f"with {classified} select count_if(problem is null), "
-        + ", ".join(
-            "count_if(case when problem is null then json_exists(line, ?) end)"
-            for _ in contract.required
-        )
-        + " from classified",
-        [_json_path(name) for name in contract.required],
-    ).fetchone()
-    assert key_counts is not None
-    if key_counts[0] > 0:
-        present = [name for name, n in zip(contract.required, key_counts[1:], strict=True) if n]
-        _check_columns(item, present, kind="key")
+    # One pass over the valid objects: how many, and every key they use.
     keys_row = con.execute(
-        f"with {classified} select list(distinct key order by key) from"
-        " (select unnest(json_keys(line)) as key from classified where problem is null)"
-        " where not list_contains(?, key)",
-        [list(contract.column_names)],
+        f"with {classified} select count(*), list_distinct(flatten(list(json_keys(line))))"
+        " from classified where problem is null"
     ).fetchone()
-    extras = [str(key) for key in (keys_row[0] or [])] if keys_row else []
+    assert keys_row is not None
+    keys = {str(key) for key in (keys_row[1] or [])}
+    if keys_row[0] > 0:
+        _check_columns(item, [name for name in contract.required if name in keys], kind="key")
+    extras = sorted(keys - set(contract.column_names))
     removal = json.dumps(dict.fromkeys(contract.column_names))
     select_list = ", ".join(f"json_values[{i}]" for i in range(1, len(contract.columns) + 1))
     loaded = con.execute(

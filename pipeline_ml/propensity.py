@@ -133,7 +133,7 @@ def read_training_set(relation: object, settings: PropensitySettings) -> pa.Tabl
 
 
 def sample_fraction(table: pa.Table) -> float:
-    """The share of users whose labelled rows read_training_set kept (1.0 = all)."""
+    """Share of user hash buckets whose labelled rows were kept (about the share of users)."""
     metadata = table.schema.metadata or {}
     return float(metadata.get(b"sample_fraction", b"1.0"))
 

@@ -245,6 +245,58 @@ def top_k_per_row(
     return order[keep], rank[keep]
 
 
+def kth_largest_per_row(matrix: sparse.csr_matrix, k: int) -> np.ndarray:
+    """Each row's k-th largest stored value (ties counted), -inf when a row stores fewer.
+
+    At most k vectorised passes over the stored values (max per row, drop it), so only
+    the few entries that can make a row's top k reach the sort that follows.
+    """
+    n_rows = matrix.shape[0]
+    lengths = np.diff(matrix.indptr)
+    threshold = np.full(n_rows, -np.inf)
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return threshold
+    starts = matrix.indptr[:-1][nonempty]
+    row_of = np.repeat(np.arange(n_rows), lengths)
+    work = np.array(matrix.data, dtype=np.float64, copy=True)
+    needed = np.full(n_rows, k, dtype=np.int64)
+    active = nonempty.copy()
+    for _ in range(k):
+        if not active.any():
+            break
+        row_max = np.full(n_rows, -np.inf)
+        row_max[nonempty] = np.maximum.reduceat(work, starts)
+        is_max = (work == row_max[row_of]) & np.isfinite(work)
+        count = np.bincount(row_of[is_max], minlength=n_rows)
+        exhausted = np.isneginf(row_max)
+        done = active & ~exhausted & (count >= needed)
+        threshold[done] = row_max[done]
+        active &= ~done & ~exhausted
+        needed -= count
+        work[is_max & active[row_of]] = -np.inf
+    return threshold
+
+
+def top_k_of_rows(
+    matrix: sparse.csr_matrix, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, values, ranks) of each row's k largest positive stored values.
+
+    Ties break by the smaller column. Rows with fewer positive values keep them all.
+    """
+    positive = matrix.copy()
+    positive.data[positive.data <= 0] = 0.0
+    positive.eliminate_zeros()
+    threshold = kth_largest_per_row(positive, k)
+    coo = positive.tocoo()
+    rows = coo.row.astype(np.int64)
+    keep = coo.data >= threshold[rows]
+    rows, cols, values = rows[keep], coo.col[keep].astype(np.int64), coo.data[keep]
+    order, rank = top_k_per_row(rows, cols, values, k)
+    return rows[order], cols[order], values[order], rank
+
+
 def _row_chunks(n_rows: int, row_cost: np.ndarray, max_cost: int) -> Iterator[tuple[int, int]]:
     """Contiguous row ranges whose summed cost stays under max_cost (at least one row each)."""
     if n_rows == 0:
@@ -263,13 +315,16 @@ def item_similarity(
     strength: sparse.csr_matrix,
     *,
     neighbours: int | None = 50,
+    candidates: np.ndarray | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> sparse.csr_matrix:
     """Cosine similarity of the product columns, without the diagonal.
 
     With ``neighbours`` set, each product keeps only its most similar products (item-kNN),
     which bounds memory at ``n_products * neighbours``; ties keep the smaller product id.
-    Computed in blocks of product rows, ``X[:, block].T @ X``.
+    ``candidates`` (a boolean mask over products) keeps only similarities *to* candidate
+    products, before that pruning, so no neighbour slot goes to a product that cannot be
+    recommended. Computed in blocks of product rows, ``X[:, block].T @ X``.
     """
     columns = strength.tocsc().astype(np.float64)
     norms = np.sqrt(np.asarray(columns.multiply(columns).sum(axis=0)).ravel())
@@ -277,7 +332,8 @@ def item_similarity(
     normalised = (columns @ sparse.diags(inverse)).tocsc()
     items_by_users = normalised.T.tocsr()
     n_items = normalised.shape[1]
-    # A block's non-zeros are at most rows x n_items; estimate with the item's co-occurrences.
+    allowed = np.ones(n_items, dtype=bool) if candidates is None else np.asarray(candidates, bool)
+    # A block's non-zeros are at most rows x n_items.
     row_cost = np.full(n_items, float(max(n_items, 1)))
     blocks: list[sparse.coo_matrix] = []
     for start, stop in _row_chunks(n_items, row_cost, max_block_nonzeros):
@@ -285,11 +341,11 @@ def item_similarity(
         rows = block.row.astype(np.int64)
         cols = block.col.astype(np.int64)
         values = block.data
-        off_diagonal = (rows + start != cols) & (values > 0)
+        off_diagonal = (rows + start != cols) & (values > 0) & allowed[cols]
         rows, cols, values = rows[off_diagonal], cols[off_diagonal], values[off_diagonal]
         if neighbours is not None:
-            keep, _ = top_k_per_row(rows, cols, values, neighbours)
-            rows, cols, values = rows[keep], cols[keep], values[keep]
+            pruned = sparse.csr_matrix((values, (rows, cols)), shape=(stop - start, n_items))
+            rows, cols, values, _ = top_k_of_rows(pruned, neighbours)
         blocks.append(sparse.coo_matrix((values, (rows + start, cols)), shape=(n_items, n_items)))
     if not blocks:
         return sparse.csr_matrix((n_items, n_items))
@@ -330,9 +386,9 @@ def recommend(
     )
     allowed_diag = sparse.diags(allowed.astype(np.float64))
     similarity = (similarity @ allowed_diag).tocsr()
+    strength = interactions.strength[rows_to_score]
     # Rough cost per user: reachable products ~ sum of neighbours of the user's products.
     neighbour_counts = np.diff(similarity.indptr).astype(np.float64)
-    strength = interactions.strength[rows_to_score]
     reach = strength.copy()
     reach.data[:] = 1.0
     row_cost = np.minimum(reach @ neighbour_counts, interactions.n_products) + 1
@@ -340,18 +396,14 @@ def recommend(
     for start, stop in _row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         scores = (strength[start:stop] @ similarity).tocsr()
         bought = interactions.purchased[rows_to_score[start:stop]]
-        scores = (scores - scores.multiply(bought)).tocoo()
-        positive = scores.data > 0
-        rows = scores.row[positive].astype(np.int64)
-        cols = scores.col[positive].astype(np.int64)
-        values = scores.data[positive]
-        keep, rank = top_k_per_row(rows, cols, values, k)
+        scores = scores - scores.multiply(bought)
+        rows, cols, values, rank = top_k_of_rows(scores.tocsr(), k)
         parts.append(
             (
-                interactions.user_ids[rows_to_score[start + rows[keep]]],
+                interactions.user_ids[rows_to_score[start + rows]],
                 rank,
-                interactions.product_ids[cols[keep]],
-                values[keep],
+                interactions.product_ids[cols],
+                values,
             )
         )
     if not parts:
@@ -491,7 +543,10 @@ def evaluate_time_split(
         None if candidate_product_ids is None else np.isin(train.product_ids, candidate_product_ids)
     )
     similarity = item_similarity(
-        train.strength, neighbours=neighbours, max_block_nonzeros=max_block_nonzeros
+        train.strength,
+        neighbours=neighbours,
+        candidates=candidates,
+        max_block_nonzeros=max_block_nonzeros,
     )
     methods = {
         "item_item_cosine": recommend(
@@ -530,13 +585,16 @@ def recommend_all(
 ) -> Recommendations:
     """Fit the item-item model on the whole log and recommend to every user in it."""
     interactions = build_interactions(log)
-    similarity = item_similarity(
-        interactions.strength, neighbours=neighbours, max_block_nonzeros=max_block_nonzeros
-    )
     candidates = (
         None
         if candidate_product_ids is None
         else np.isin(interactions.product_ids, candidate_product_ids)
+    )
+    similarity = item_similarity(
+        interactions.strength,
+        neighbours=neighbours,
+        candidates=candidates,
+        max_block_nonzeros=max_block_nonzeros,
     )
     return recommend(
         interactions,

@@ -1,9 +1,9 @@
 {#
     on-run-end hook, after persist_test_results: when this invocation's DQS gate (the
-    singular test assert_source_dqs_at_least_min_dqs) failed, stop with an error that names
-    every source under min_dqs, its DQS and its top rejection reasons, read from
-    marts.data_quality_alerts. The test alone only says "Got 1 result"; this message is what
-    a person reading the build output (or CI) needs.
+    singular test assert_source_dqs_at_least_min_dqs) failed, the hook's statement fails with
+    an error that names every source under min_dqs, its DQS and its top rejection reasons,
+    read from marts.data_quality_alerts. The test alone only says "Got 1 result"; this
+    message is what a person reading the build output (or CI) needs.
 #}
 {% macro raise_dqs_alerts(results) -%}
     {%- if execute -%}
@@ -28,8 +28,7 @@
             {%- if messages | length == 0 -%}
                 {%- set messages = ['the DQS gate failed; see marts.data_quality_alerts'] -%}
             {%- endif -%}
-            {{ exceptions.raise_compiler_error(
-                'Data quality below min_dqs: ' ~ (messages | join('; '))) }}
+            {{ quality_raise_error('Data quality below min_dqs: ' ~ (messages | join('; '))) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
-    The design's price bins, right-closed like pandas.cut(bins=[0, 50, 200, ...]): (0, 50]
-    budget, (50, 200] mid-range, above 200 premium (the design's upper edge 1000 is dropped:
+    `name` is the design's column name (hence the RF04 exception). The design's price
+    bins, right-closed like pandas.cut(bins=[0, 50, 200, ...]): (0, 50] budget, (50, 200] mid-range, above 200 premium (the design's upper edge 1000 is dropped:
     the issue makes premium open-ended). A price of 0 is outside the first bin, so its
     category is null, as pd.cut gives NaN.
 -#}
@@ -13,7 +13,7 @@ products as (
 final as (
     select
         products.product_id,
-        products.product_name as name,
+        products.product_name as name,  -- noqa: RF04
         products.category,
         products.price,
         products.rating,

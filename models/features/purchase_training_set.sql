@@ -22,8 +22,10 @@
 
 with
 
+-- The valid events (stg_events) with their sessions (a gap of more than 30 minutes to the
+-- user's previous event starts one; exactly 30:00 stays in the session).
 events as (
-    select * from {{ ref('stg_events') }}
+    select * from {{ ref('int_events_sessionized') }}
 ),
 
 transactions as (
@@ -49,12 +51,12 @@ data_range as (
 
 events_in_range as (
     select
-        events.event_id,
         events.user_id,
         events.event_type,
         events.event_at,
         events.product_id,
         events.amount,
+        events.is_session_start,
         {{ ml_day_number('events.event_date') }} as day_index
     from events
     cross join data_range
@@ -81,30 +83,14 @@ sales_in_range as (
     where sales.sale_date <= data_range.last_date
 ),
 
--- Sessions as the intermediate layer defines them: a gap of more than 30 minutes to the
--- user's previous event starts a new one (exactly 30:00 stays in the session).
-event_gaps as (
+session_starts as (
     select
         events_in_range.user_id,
         events_in_range.day_index,
-        events_in_range.event_at,
-        lag(events_in_range.event_at) over (
-            partition by events_in_range.user_id
-            order by events_in_range.event_at, events_in_range.event_id
-        ) as previous_event_at
-    from events_in_range
-),
-
-session_starts as (
-    select
-        event_gaps.user_id,
-        event_gaps.day_index,
         count(*) as sessions
-    from event_gaps
-    where
-        event_gaps.previous_event_at is null
-        or event_gaps.event_at > {{ dbt.dateadd('minute', 30, 'event_gaps.previous_event_at') }}
-    group by event_gaps.user_id, event_gaps.day_index
+    from events_in_range
+    where events_in_range.is_session_start
+    group by events_in_range.user_id, events_in_range.day_index
 ),
 
 -- The day a user first touched each product: summed over days, the distinct products so far.

@@ -41,16 +41,17 @@ per_user as (
         max(events_as_of.event_at) as last_event_at,
         sum(
             case
-                when {{ whole_days_between('events_as_of.event_at', 'events_as_of.as_of_at') }}
+                when
+                    {{ whole_days_between('events_as_of.event_at', 'events_as_of.as_of_at') }}
                     <= 7
                     then 1
                 else 0
             end
         ) as recent_activity_7d,
-{%- for event_type in event_types %}
-        sum(case when events_as_of.event_type = '{{ event_type }}' then 1 else 0 end)
-            as {{ event_type }}_count,
-{%- endfor %}
+        {%- for event_type in event_types %}
+            sum(case when events_as_of.event_type = '{{ event_type }}' then 1 else 0 end)
+                as {{ event_type }}_count,
+        {%- endfor %}
         count(distinct events_as_of.session_number) as total_sessions,
         sum(
             case when events_as_of.event_type = 'purchase' then events_as_of.amount end
@@ -81,12 +82,12 @@ final as (
         end as avg_events_per_day,
         with_days.last_activity_days,
         cast(with_days.recent_activity_7d as {{ dbt.type_bigint() }}) as recent_activity_7d,
-{%- for event_type in event_types %}
-        cast(with_days.{{ event_type }}_count as {{ dbt.type_bigint() }})
-            as {{ event_type }}_count,
-        cast(with_days.{{ event_type }}_count as double)
-        / with_days.total_events as {{ event_type }}_ratio,
-{%- endfor %}
+        {%- for event_type in event_types %}
+            cast(with_days.{{ event_type }}_count as {{ dbt.type_bigint() }})
+                as {{ event_type }}_count,
+            cast(with_days.{{ event_type }}_count as double)
+            / with_days.total_events as {{ event_type }}_ratio,
+        {%- endfor %}
         cast(with_days.total_sessions as {{ dbt.type_bigint() }}) as total_sessions,
         cast(with_days.total_events as double)
         / with_days.total_sessions as avg_session_length,

@@ -3,6 +3,12 @@
     valid event time. Never the wall clock, so a rebuild over the same data gives the same
     tables.
 -#}
+{%- if var('as_of') is not none -%}
+    {%- set as_of_at = ml_timestamp_literal(var('as_of')) -%}
+{%- else -%}
+    {%- set as_of_at = 'latest_event.event_at' -%}
+{%- endif %}
+
 with
 
 events as (
@@ -14,12 +20,7 @@ latest_event as (
 ),
 
 final as (
-    select
-        {% if var('as_of') is not none -%}
-            {{ ml_timestamp_literal(var('as_of')) }} as as_of_at
-        {%- else -%}
-            latest_event.event_at as as_of_at
-        {%- endif %}
+    select {{ as_of_at }} as as_of_at
     from latest_event
 )
 

@@ -26,106 +26,109 @@ staged_events as (
 
 {% if is_incremental() %}
 
-already_built as (
-    select * from {{ this }}
-),
+    already_built as (
+        select * from {{ this }}
+    ),
 
-new_events as (
-    select staged_events.*
-    from staged_events
-    where staged_events._loaded_at > (
-        select coalesce(max(already_built._loaded_at), cast('1900-01-01' as timestamp))
+    new_events as (
+        select staged_events.*
+        from staged_events
+        where staged_events._loaded_at > (
+            select
+                coalesce(
+                    max(already_built._loaded_at), cast('1900-01-01' as timestamp)
+                ) as cursor_at
+            from already_built
+        )
+    ),
+
+    rebuild_from as (
+        select min(new_events.event_date) as event_date from new_events
+    ),
+
+    -- The events to (re)number: the new ones and those already here on or after rebuild_from.
+    events as (
+        select
+            new_events.event_id,
+            new_events.user_id,
+            new_events.event_type,
+            new_events.event_at,
+            new_events.event_date,
+            new_events.product_id,
+            new_events.amount,
+            new_events.page,
+            new_events.search_query,
+            new_events.data,
+            new_events._batch_id,
+            new_events._source_file,
+            new_events._row_number,
+            new_events._loaded_at
+        from new_events
+
+        union all
+
+        select
+            already_built.event_id,
+            already_built.user_id,
+            already_built.event_type,
+            already_built.event_at,
+            already_built.event_date,
+            already_built.product_id,
+            already_built.amount,
+            already_built.page,
+            already_built.search_query,
+            already_built.data,
+            already_built._batch_id,
+            already_built._source_file,
+            already_built._row_number,
+            already_built._loaded_at
         from already_built
-    )
-),
+        inner join rebuild_from
+            on already_built.event_date >= rebuild_from.event_date
+    ),
 
-rebuild_from as (
-    select min(new_events.event_date) as event_date from new_events
-),
-
--- The events to (re)number: the new ones and those already here on or after rebuild_from.
-events as (
-    select
-        new_events.event_id,
-        new_events.user_id,
-        new_events.event_type,
-        new_events.event_at,
-        new_events.event_date,
-        new_events.product_id,
-        new_events.amount,
-        new_events.page,
-        new_events.search_query,
-        new_events.data,
-        new_events._batch_id,
-        new_events._source_file,
-        new_events._row_number,
-        new_events._loaded_at
-    from new_events
-
-    union all
-
-    select
-        already_built.event_id,
-        already_built.user_id,
-        already_built.event_type,
-        already_built.event_at,
-        already_built.event_date,
-        already_built.product_id,
-        already_built.amount,
-        already_built.page,
-        already_built.search_query,
-        already_built.data,
-        already_built._batch_id,
-        already_built._source_file,
-        already_built._row_number,
-        already_built._loaded_at
-    from already_built
-    inner join rebuild_from
-        on already_built.event_date >= rebuild_from.event_date
-),
-
--- Each user's last event before rebuild_from, where the numbering continues. Session
--- numbers grow with (event_at, event_id), so the last event holds the highest of each.
-context as (
-    select
-        already_built.user_id,
-        max(already_built.event_at) as previous_event_at,
-        max(already_built.session_number) as previous_session_number
-    from already_built
-    inner join rebuild_from
-        on already_built.event_date < rebuild_from.event_date
-    where already_built.user_id in (select events.user_id from events)
-    group by already_built.user_id
-),
+    -- Each user's last event before rebuild_from, where the numbering continues. Session
+    -- numbers grow with (event_at, event_id), so the last event holds the highest of each.
+    context as (
+        select
+            already_built.user_id,
+            max(already_built.event_at) as previous_event_at,
+            max(already_built.session_number) as previous_session_number
+        from already_built
+        inner join rebuild_from
+            on already_built.event_date < rebuild_from.event_date
+        where already_built.user_id in (select events.user_id from events)
+        group by already_built.user_id
+    ),
 
 {% else %}
 
-events as (
-    select
-        event_id,
-        user_id,
-        event_type,
-        event_at,
-        event_date,
-        product_id,
-        amount,
-        page,
-        search_query,
-        data,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at
-    from staged_events
-),
+    events as (
+        select
+            event_id,
+            user_id,
+            event_type,
+            event_at,
+            event_date,
+            product_id,
+            amount,
+            page,
+            search_query,
+            data,
+            _batch_id,
+            _source_file,
+            _row_number,
+            _loaded_at
+        from staged_events
+    ),
 
-context as (
-    select
-        cast(null as {{ dbt.type_bigint() }}) as user_id,
-        cast(null as {{ dbt.type_timestamp() }}) as previous_event_at,
-        cast(null as {{ dbt.type_bigint() }}) as previous_session_number
-    where false
-),
+    context as (
+        select
+            cast(null as {{ dbt.type_bigint() }}) as user_id,
+            cast(null as {{ dbt.type_timestamp() }}) as previous_event_at,
+            cast(null as {{ dbt.type_bigint() }}) as previous_session_number
+        where false
+    ),
 
 {% endif %}
 

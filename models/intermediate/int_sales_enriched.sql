@@ -16,10 +16,13 @@ with
 sales as (
     select * from {{ ref('stg_sales') }}
     {% if is_incremental() -%}
-    where _loaded_at > (
-        select coalesce(max(already_built._loaded_at), cast('1900-01-01' as timestamp))
-        from {{ this }} as already_built
-    )
+        where _loaded_at > (
+            select
+                coalesce(
+                    max(already_built._loaded_at), cast('1900-01-01' as timestamp)
+                ) as cursor_at
+            from {{ this }} as already_built
+        )
     {%- endif %}
 ),
 

@@ -24,18 +24,19 @@ scored as (
         features.user_id,
         cast(
             0
-{%- for feature, rule in rules.items() %}
-    {%- if feature not in allowed_features -%}
+            {%- for feature, rule in rules.items() %}
+                {%- if feature not in allowed_features -%}
         {{ exceptions.raise_compiler_error(
             "engagement_rules: unknown feature '" ~ feature ~ "'") }}
     {%- endif %}
-            + case
-                when features.{{ adapter.quote(feature) }}
-                    > {{ number_literal(rule['above'], score_type) }}
-                    then {{ number_literal(rule['weight'], score_type) }}
-                else 0
-            end
-{%- endfor %}
+                + case
+                    when
+                        features.{{ adapter.quote(feature) }}
+                        > {{ number_literal(rule['above'], score_type) }}
+                        then {{ number_literal(rule['weight'], score_type) }}
+                    else 0
+                end
+            {%- endfor %}
             as {{ score_type }}
         ) as score
     from features

@@ -14,7 +14,7 @@
     row_condition=none
 ) %}
 
-{%- if min_value is none and max_value is none -%}
+{%- if execute and (min_value is none and max_value is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_mean_to_be_between needs min_value or max_value") }}
 {%- endif %}
@@ -23,11 +23,11 @@ with
 
 observed as (
     select
-        avg(cast({{ column_name }} as {{ dbt.type_float() }})) as observed_mean,
+        avg(cast({{ column_name }} as {{ dbt.type_float() | lower }})) as observed_mean,
         count({{ column_name }}) as evaluated_rows
     from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -36,10 +36,10 @@ final as (
     where
         observed_mean is null
         {%- if min_value is not none %}
-        or not observed_mean {{ '>' if strict_min else '>=' }} {{ min_value }}
+            or not (observed_mean {{ '>' if strict_min else '>=' }} {{ min_value }})
         {%- endif %}
         {%- if max_value is not none %}
-        or not observed_mean {{ '<' if strict_max else '<=' }} {{ max_value }}
+            or not (observed_mean {{ '<' if strict_max else '<=' }} {{ max_value }})
         {%- endif %}
 )
 

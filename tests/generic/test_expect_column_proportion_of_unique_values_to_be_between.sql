@@ -11,7 +11,7 @@
     row_condition=none
 ) %}
 
-{%- if min_value is none and max_value is none -%}
+{%- if execute and (min_value is none and max_value is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_proportion_of_unique_values_to_be_between needs min_value or max_value"
     ) }}
@@ -25,7 +25,7 @@ counts as (
         count({{ column_name }}) as non_null_values
     from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -33,7 +33,7 @@ observed as (
     select
         distinct_values,
         non_null_values,
-        cast(distinct_values as {{ dbt.type_float() }})
+        cast(distinct_values as {{ dbt.type_float() | lower }})
         / nullif(non_null_values, 0) as observed_proportion
     from counts
 ),
@@ -43,10 +43,10 @@ final as (
     where
         observed_proportion is null
         {%- if min_value is not none %}
-        or observed_proportion < {{ min_value }}
+            or observed_proportion < {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-        or observed_proportion > {{ max_value }}
+            or observed_proportion > {{ max_value }}
         {%- endif %}
 )
 

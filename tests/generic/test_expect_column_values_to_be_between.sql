@@ -15,7 +15,7 @@
     mostly=1.0
 ) %}
 
-{%- if min_value is none and max_value is none -%}
+{%- if execute and (min_value is none and max_value is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_values_to_be_between needs min_value or max_value") }}
 {%- endif %}
@@ -25,7 +25,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -39,16 +39,29 @@ failing as (
     where
         false
         {%- if min_value is not none %}
-        or not {{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }}
+            or not ({{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }})
         {%- endif %}
         {%- if max_value is not none %}
-        or not {{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }}
+            or not ({{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }})
         {%- endif %}
 ),
 
+evaluated_count as (
+    select count(*) as evaluated_rows from evaluated
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

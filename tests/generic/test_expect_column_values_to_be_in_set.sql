@@ -12,7 +12,7 @@
     mostly=1.0
 ) %}
 
-{%- if value_set is string or value_set | length == 0 -%}
+{%- if execute and (value_set is string or value_set | length == 0) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_values_to_be_in_set needs a non-empty list value_set") }}
 {%- endif %}
@@ -22,7 +22,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -35,15 +35,28 @@ failing as (
     select * from evaluated
     where {{ column_name }} not in (
         {%- for value in value_set %}
-        {{ sql_string_literal(value) if quote_values else value }}
-        {%- if not loop.last %},{% endif %}
+            {{ sql_string_literal(value) if quote_values else value }}
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
     )
 ),
 
+evaluated_count as (
+    select count(*) as evaluated_rows from evaluated
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

@@ -13,7 +13,7 @@
 ) %}
 
 {%- set expected_types = column_type_list if column_type_list is not none else [column_type] %}
-{%- if column_type is none and column_type_list is none -%}
+{%- if execute and (column_type is none and column_type_list is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_values_to_be_of_type needs column_type or column_type_list") }}
 {%- endif %}
@@ -34,8 +34,8 @@ relation_columns as (
 
 expected as (
     select
-        lower({{ sql_string_literal(column_name) }}) as column_name,
-        {{ sql_string_literal(expected_types | join(', ') | upper) }} as expected_types
+        {{ sql_string_literal(expected_types | join(', ') | upper) }} as expected_types,
+        lower({{ sql_string_literal(column_name) }}) as column_name
 ),
 
 final as (
@@ -51,12 +51,12 @@ final as (
         or not (
             false
             {%- for expected_type in expected_types %}
-            or relation_columns.data_type = upper({{ sql_string_literal(expected_type) }})
-            {%- if '(' not in expected_type %}
-            or relation_columns.data_type like upper(
-                {{ sql_string_literal(expected_type ~ '(%') }}
-            )
-            {%- endif %}
+                or relation_columns.data_type = upper({{ sql_string_literal(expected_type) }})
+                {%- if '(' not in expected_type %}
+                    or relation_columns.data_type like upper(
+                        {{ sql_string_literal(expected_type ~ '(%') }}
+                    )
+                {%- endif %}
             {%- endfor %}
         )
 )

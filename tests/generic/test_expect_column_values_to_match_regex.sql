@@ -17,7 +17,7 @@ with
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -29,14 +29,27 @@ evaluated as (
 failing as (
     select * from evaluated
     where not {{ matches_pattern(
-        'cast(' ~ column_name ~ ' as ' ~ dbt.type_string() ~ ')',
+        'cast(' ~ column_name ~ ' as ' ~ (dbt.type_string() | lower) ~ ')',
         regex | replace("'", "''")
     ) }}
 ),
 
+evaluated_count as (
+    select count(*) as evaluated_rows from evaluated
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

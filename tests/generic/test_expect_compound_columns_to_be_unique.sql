@@ -13,34 +13,35 @@
     mostly=1.0
 ) %}
 
-{%- if ignore_row_if not in ['all_values_are_missing', 'any_value_is_missing', 'never'] -%}
+{%- set ignore_row_if_choices = ['all_values_are_missing', 'any_value_is_missing', 'never'] %}
+{%- if execute and ignore_row_if not in ignore_row_if_choices -%}
     {{ exceptions.raise_compiler_error(
         "ignore_row_if must be all_values_are_missing, any_value_is_missing or never") }}
 {%- endif %}
-{%- set joiner = ' and ' if ignore_row_if == 'all_values_are_missing' else ' or ' %}
+{%- set joiner = 'and ' if ignore_row_if == 'all_values_are_missing' else 'or ' %}
 
 with
 
 rows_in_scope as (
     select * from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
 evaluated as (
     select
         {%- for column in column_list %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         count(*) over (partition by {{ column_list | join(', ') }}) as n_records_with_values
     from rows_in_scope
     {%- if ignore_row_if != 'never' %}
-    where not (
-        {%- for column in column_list %}
-        {{ column }} is null{% if not loop.last %}{{ joiner }}{% endif %}
-        {%- endfor %}
-    )
+        where not (
+            {%- for column in column_list %}
+                {% if not loop.first %}{{ joiner }}{% endif %}{{ column }} is null
+            {%- endfor %}
+        )
     {%- endif %}
 ),
 
@@ -49,9 +50,22 @@ failing as (
     where n_records_with_values > 1
 ),
 
+evaluated_count as (
+    select count(*) as evaluated_rows from evaluated
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

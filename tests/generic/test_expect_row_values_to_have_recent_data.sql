@@ -20,13 +20,14 @@
 ) %}
 
 {%- set reference_var_value = var(reference_var, none) if reference_var else none %}
-{%- if reference_var_value is none and reference_relation is none
+{%- set timestamp_type = dbt.type_timestamp() | lower %}
+{%- if execute and reference_var_value is none and reference_relation is none
     and reference_column is none and not use_wall_clock -%}
     {{ exceptions.raise_compiler_error(
         "expect_row_values_to_have_recent_data needs reference_var, reference_relation, "
         ~ "reference_column or use_wall_clock=true") }}
 {%- endif %}
-{%- if interval is boolean or interval is not number -%}
+{%- if execute and (interval is boolean or interval is not number) -%}
     {{ exceptions.raise_compiler_error("interval must be a number") }}
 {%- endif %}
 
@@ -36,23 +37,23 @@ latest as (
     select max({{ column_name }}) as latest_at
     from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
 reference as (
     {%- if reference_var_value is not none %}
-    select
-        cast({{ sql_string_literal(reference_var_value) }} as {{ dbt.type_timestamp() }})
-        as reference_at
+        select
+            cast({{ sql_string_literal(reference_var_value) }} as {{ timestamp_type }})
+            as reference_at
     {%- elif reference_relation is not none or reference_column is not none %}
-    select
-        cast(
-            max({{ reference_column or column_name }}) as {{ dbt.type_timestamp() }}
-        ) as reference_at
-    from {{ reference_relation or model }}
+        select
+            cast(
+                max({{ reference_column or column_name }}) as {{ timestamp_type }}
+            ) as reference_at
+        from {{ reference_relation or model }}
     {%- else %}
-    select cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as reference_at
+        select cast({{ dbt.current_timestamp() }} as {{ timestamp_type }}) as reference_at
     {%- endif %}
 ),
 
@@ -67,7 +68,7 @@ compared as (
 
 final as (
     select * from compared
-    where latest_at is null or cast(latest_at as {{ dbt.type_timestamp() }}) < threshold_at
+    where latest_at is null or cast(latest_at as {{ timestamp_type }}) < threshold_at
 )
 
 select * from final

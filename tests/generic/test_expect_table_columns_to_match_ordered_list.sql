@@ -10,15 +10,15 @@ with
 
 relation_columns as (
     select
-        lower(column_name) as column_name,
-        ordinal_position
+        ordinal_position,
+        lower(column_name) as column_name
     from information_schema.columns
     where
         lower(table_catalog) = lower({{ sql_string_literal(model.database) }})
         and lower(table_schema) = lower({{ sql_string_literal(model.schema) }})
         and lower(table_name) = lower({{ sql_string_literal(model.identifier) }})
         {%- for column in ignore_columns %}
-        and lower(column_name) <> lower({{ sql_string_literal(column) }})
+            and lower(column_name) <> lower({{ sql_string_literal(column) }})
         {%- endfor %}
 ),
 
@@ -31,22 +31,22 @@ actual_columns as (
 
 expected_columns as (
     {%- for column in column_list %}
-    select
-        {{ loop.index }} as column_position,
-        lower({{ sql_string_literal(column) }}) as column_name
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            {{ loop.index }} as column_position,
+            lower({{ sql_string_literal(column) }}) as column_name
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
 final as (
     select
+        expected_columns.column_name as expected_column_name,
+        actual_columns.column_name as actual_column_name,
         coalesce(
             expected_columns.column_position, actual_columns.column_position
-        ) as column_position,
-        expected_columns.column_name as expected_column_name,
-        actual_columns.column_name as actual_column_name
+        ) as column_position
     from expected_columns
     full outer join actual_columns
         on expected_columns.column_position = actual_columns.column_position

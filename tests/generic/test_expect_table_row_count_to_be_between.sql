@@ -9,7 +9,7 @@
     row_condition=none
 ) %}
 
-{%- if min_value is none and max_value is none -%}
+{%- if execute and (min_value is none and max_value is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_table_row_count_to_be_between needs min_value or max_value") }}
 {%- endif %}
@@ -20,7 +20,7 @@ row_counts as (
     select count(*) as row_count
     from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
@@ -29,10 +29,10 @@ final as (
     where
         false
         {%- if min_value is not none %}
-        or row_count < {{ min_value }}
+            or row_count < {{ min_value }}
         {%- endif %}
         {%- if max_value is not none %}
-        or row_count > {{ max_value }}
+            or row_count > {{ max_value }}
         {%- endif %}
 )
 

@@ -17,22 +17,35 @@ with
 evaluated as (
     select * from {{ model }}
     {%- if row_condition %}
-    where {{ row_condition }}
+        where {{ row_condition }}
     {%- endif %}
 ),
 
 failing as (
     select * from evaluated
     {%- if column_name is none %}
-    where not ({{ expression }})
+        where not ({{ expression }})
     {%- else %}
-    where not ({{ column_name }} {{ expression }})
+        where not ({{ column_name }} {{ expression }})
     {%- endif %}
 ),
 
+evaluated_count as (
+    select count(*) as evaluated_rows from evaluated
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('evaluated', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

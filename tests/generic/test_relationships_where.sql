@@ -33,9 +33,22 @@ failing as (
     where parents.parent_key is null
 ),
 
+children_count as (
+    select count(*) as evaluated_rows from children
+),
+
+failing_count as (
+    select count(*) as failing_rows from failing
+),
+
 final as (
-    select * from failing
-    where {{ mostly_is_breached('children', 'failing', mostly) }}
+    select failing.*
+    from failing
+    cross join children_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'children_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
 )
 
 select * from final

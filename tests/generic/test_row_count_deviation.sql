@@ -18,7 +18,7 @@
     row_condition=none
 ) %}
 
-{%- if max_relative_deviation is none and max_z_score is none -%}
+{%- if execute and (max_relative_deviation is none and max_z_score is none) -%}
     {{ exceptions.raise_compiler_error(
         "row_count_deviation needs max_relative_deviation or max_z_score") }}
 {%- endif %}
@@ -31,7 +31,7 @@ rows_in_scope as (
     where
         {{ column_name }} is not null
         {%- if row_condition %}
-        and ({{ row_condition }})
+            and ({{ row_condition }})
         {%- endif %}
 ),
 
@@ -62,8 +62,8 @@ latest_period as (
 trailing_periods as (
     select
         count(*) as trailing_period_count,
-        avg(cast(row_count as {{ dbt.type_float() }})) as trailing_mean,
-        stddev_samp(cast(row_count as {{ dbt.type_float() }})) as trailing_stddev
+        avg(cast(row_count as {{ dbt.type_float() | lower }})) as trailing_mean,
+        stddev_samp(cast(row_count as {{ dbt.type_float() | lower }})) as trailing_stddev
     from ranked_periods
     where periods_back between 2 and {{ 1 + trailing_periods }}
 ),
@@ -90,11 +90,11 @@ final as (
         and (
             false
             {%- if max_relative_deviation is not none %}
-            or relative_deviation > {{ max_relative_deviation }}
+                or relative_deviation > {{ max_relative_deviation }}
             {%- endif %}
             {%- if max_z_score is not none %}
-            or z_score > {{ max_z_score }}
-            or (trailing_stddev = 0 and latest_row_count <> trailing_mean)
+                or z_score > {{ max_z_score }}
+                or (trailing_stddev = 0 and latest_row_count <> trailing_mean)
             {%- endif %}
         )
 )

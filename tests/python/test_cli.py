@@ -80,21 +80,19 @@ def test_usage_errors_exit_2(
 ) -> None:
     write(landing / "refunds" / "refunds.csv", "x\n")
     argv = [arg.format(root=tmp_path) for arg in args] + ["--database", str(database)]
-    with pytest.raises(SystemExit) if "--bogus" in args or "generate" in args else _no_exit():
-        code = main(argv)
-        assert code == 2
+    assert exit_code(argv) == 2
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
     assert not database.exists()
 
 
-class _no_exit:  # noqa: N801 - used like a context manager name
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return False
+def exit_code(argv: list[str]) -> int:
+    """main()'s exit code, also when argparse exits on its own (usage errors)."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
 
 
 def test_python_dash_m_exit_codes_and_no_traceback(tmp_path: Path, landing: Path) -> None:
@@ -215,3 +213,33 @@ def test_load_of_an_empty_landing_folder_warns_and_exits_0(
     (tmp_path / "empty").mkdir()
     assert main(["load", str(tmp_path / "empty"), "--database", str(database)]) == 0
     assert "no files found" in capsys.readouterr().err
+
+
+def test_progress_bar_draws_on_a_terminal(tmp_path: Path, landing: Path) -> None:
+    import io
+
+    from ingest.cli import ProgressBar
+    from ingest.load import load_paths
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    load_paths([landing], tmp_path / "db.duckdb", progress=ProgressBar(stream))
+    drawn = stream.getvalue()
+    assert "\r[" + "#" * 30 + "] 1/1 sales/sales_2026-10-01.csv" in drawn
+    assert drawn.endswith("\r\x1b[K")  # the bar is cleared before the summary prints
+
+
+def test_generate_command_writes_and_summarises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("ingest.generate")
+    out = tmp_path / "gen"
+    args = ["generate", "--out", str(out), "--scale", "0.01", "--days", "1", "--seed", "5"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "sales" in printed and (out / "_manifest.json").is_file()
+    assert exit_code(["generate", "--out", str(out), "--scale", "-1"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")

@@ -1,7 +1,8 @@
 """The custom generic tests (tests/generic) against their fixtures (integration_tests/).
 
 The fixture project runs the real test files on small seeds. Each fixture's name carries the
-verdict it must reach: `must_pass__*` passes, `must_fail__*` fails, `must_warn__*` warns. One
+verdict it must reach: `must_pass__*` passes, `must_fail__*` fails, `must_warn__*` warns,
+`must_error__*` stops with a compilation error (bad arguments). One
 `dbt build` of the fixture project per module; each fixture is then checked by name.
 """
 
@@ -20,8 +21,13 @@ from conftest import PROJECT_DIR
 
 FIXTURE_PROJECT = PROJECT_DIR / "integration_tests"
 GENERIC_TESTS = PROJECT_DIR / "tests" / "generic"
-FIXTURE_NAME = re.compile(r"^\s*name:\s*(must_(?:pass|fail|warn)__\w+)\s*$", re.MULTILINE)
-EXPECTED_STATUS = {"must_pass": "pass", "must_fail": "fail", "must_warn": "warn"}
+FIXTURE_NAME = re.compile(r"^\s*name:\s*(must_(?:pass|fail|warn|error)__\w+)\s*$", re.MULTILINE)
+EXPECTED_STATUS = {
+    "must_pass": "pass",
+    "must_fail": "fail",
+    "must_warn": "warn",
+    "must_error": "error",
+}
 
 
 def fixture_names() -> list[str]:
@@ -42,14 +48,23 @@ def generic_test_names() -> list[str]:
     return names
 
 
+# sqlfluff lints no macro body (dbt stores generic tests as macros), so the SQL the tests
+# compile to is linted here under the project's .sqlfluff, less the layout rules that only
+# see jinja's whitespace (LT01, LT02, LT08, LT12, LT13) and the quoting dbt gives relation
+# names (RF06); `select *` from the tested model is the point of a test (AM04).
+COMPILED_LINT_EXCLUDED_RULES = "LT01,LT02,LT08,LT12,LT13,RF06,AM04"
+
+
 @dataclass(frozen=True)
 class FixtureRun:
     """Outcome of one `dbt build` of the fixture project."""
 
     statuses: dict[str, str]
     failures: dict[str, int]
+    messages: dict[str, str]
     tested_by: dict[str, str]  # fixture name -> generic test name
     database: Path
+    compiled_path: Path
 
     def query(self, sql: str) -> list[tuple]:
         # Not read_only: after dbt ran in this process, a read-only open fails.
@@ -85,10 +100,12 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun
         pytest.fail(f"dbt build of the fixture project did not run: {result.exception}")
     statuses: dict[str, str] = {}
     failures: dict[str, int] = {}
+    messages: dict[str, str] = {}
     for node_result in result.result:
         node = node_result.node
         statuses[node.name] = str(node_result.status)
         failures[node.name] = node_result.failures or 0
+        messages[node.name] = node_result.message or ""
         if node.resource_type != "test":
             assert str(node_result.status) == "success", f"{node.name}: {node_result.message}"
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
@@ -97,7 +114,14 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test" and node.get("test_metadata")
     }
-    yield FixtureRun(statuses=statuses, failures=failures, tested_by=tested_by, database=database)
+    yield FixtureRun(
+        statuses=statuses,
+        failures=failures,
+        messages=messages,
+        tested_by=tested_by,
+        database=database,
+        compiled_path=target_path / "compiled",
+    )
 
 
 @pytest.mark.parametrize("name", fixture_names())
@@ -150,9 +174,49 @@ def test_failing_rows_are_the_offending_rows(fixture_run: FixtureRun) -> None:
     assert mean == pytest.approx(703 / 7)
 
 
+def test_bad_arguments_stop_with_a_message(fixture_run: FixtureRun) -> None:
+    assert (
+        "mostly must be a number from 0 to 1, got 1.5"
+        in (fixture_run.messages["must_error__between_mostly_above_one"])
+    )
+    assert (
+        "needs min_value or max_value"
+        in (fixture_run.messages["must_error__between_without_bounds"])
+    )
+
+
 def test_warn_if_and_error_if_thresholds(fixture_run: FixtureRun) -> None:
     # Same rule, warn_if '>0' and error_if '>1': one failing row warns, two fail.
     assert fixture_run.statuses["must_warn__between_warn_if_error_if"] == "warn"
     assert fixture_run.failures["must_warn__between_warn_if_error_if"] == 1
     assert fixture_run.statuses["must_fail__between_error_if"] == "fail"
     assert fixture_run.failures["must_fail__between_error_if"] == 2
+
+
+def test_compiled_test_sql_lints_clean(fixture_run: FixtureRun) -> None:
+    from sqlfluff.core import FluffConfig, Linter
+
+    config = FluffConfig.from_path(
+        str(PROJECT_DIR),
+        overrides={
+            "templater": "raw",
+            "dialect": "duckdb",
+            "exclude_rules": COMPILED_LINT_EXCLUDED_RULES,
+        },
+    )
+    linter = Linter(config=config)
+    # One compiled fixture per generic test: a must_fail one, with the most branches taken.
+    chosen: dict[str, str] = {}
+    for fixture, test_name in sorted(fixture_run.tested_by.items()):
+        if fixture.startswith("must_fail__"):
+            chosen.setdefault(test_name, fixture)
+    assert set(chosen) >= set(generic_test_names())
+    problems = []
+    for fixture in sorted(chosen.values()):
+        (path,) = fixture_run.compiled_path.rglob(f"{fixture}.sql")
+        linted = linter.lint_string(path.read_text(encoding="utf-8"), fname=str(path))
+        problems.extend(
+            f"{fixture} L{violation.line_no}: {violation.rule_code()} {violation.desc()}"
+            for violation in linted.get_violations()
+        )
+    assert not problems, "\n".join(problems)

@@ -405,3 +405,60 @@ def test_rows_read_is_loaded_plus_quarantined_in_every_ledger_row(
     total_read = query(database, "select sum(rows_read) from raw._load_ledger")[0][0]
     landed = count(database, "raw.sales") + count(database, "raw.events")
     assert total_read == landed + count(database, "raw._quarantine") == 6
+
+
+def test_crlf_bom_missing_final_newline_and_reserved_bytes(landing: Path, database: Path) -> None:
+    content = (
+        b"\xef\xbb\xbf" + SALES_HEADER.encode() + b"\r\n"
+        b"2026-10-01,1,1,1.00,1\r\n"
+        b"2026-10-01,2,1,1.00,2\x1e\x1f\x1e\x1fx\r\n"
+        b"2026-10-01,3,1,1.00,3"
+    )
+    write(landing / "sales" / "sales_2026-10-01.csv", content)
+    load_paths([landing], database)
+    rows = query(database, "select customer_id, _row_number from raw.sales order by 2")
+    assert rows == [("1", 2), ("3", 4)]
+    quarantined = query(database, "select line_number, raw_line, reason from raw._quarantine")
+    assert quarantined == [
+        (
+            3,
+            "2026-10-01,2,1,1.00,2\x1e\x1f\x1e\x1fx",
+            "line contains the reserved byte sequence 1e 1f 1e 1f",
+        ),
+    ]
+
+
+def test_a_file_failing_at_publish_time_does_not_stop_the_others(
+    landing: Path, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write error of one file in a group: the group is retried file by file."""
+    import ingest.load
+
+    real_stage_file = ingest.load.stage_file
+
+    def stage_file_breaking_b(con, item, ctx, lines):  # type: ignore[no-untyped-def]
+        staged = real_stage_file(con, item, ctx, lines)
+        if item.path.name == "b.csv" and staged.deferred is not None:
+            sql, params = staged.deferred
+            staged.deferred = (sql + " and error(?) is null", [*params, "disk on fire"])
+        return staged
+
+    monkeypatch.setattr(ingest.load, "stage_file", stage_file_breaking_b)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        write(landing / "sales" / name, f"{SALES_HEADER}\n2026-10-01,{name},1,1.00,1\nbad\n")
+    report = load_paths([landing], database)
+    assert [(entry.path, entry.status) for entry in report.entries] == [
+        ("sales/a.csv", "loaded"),
+        ("sales/b.csv", "failed"),
+        ("sales/c.csv", "loaded"),
+    ]
+    assert "disk on fire" in (report.entries[1].error or "")
+    assert query(database, "select product_id from raw.sales order by 1") == [
+        ("a.csv",),
+        ("c.csv",),
+    ]
+    assert query(database, "select source_file from raw._quarantine order by 1") == [
+        ("sales/a.csv",),
+        ("sales/c.csv",),
+    ]
+    assert ledger(database)["sales/b.csv"][:4] == ("failed", 0, 0, 0)

@@ -82,6 +82,12 @@ def test_item_similarity_keeps_the_top_neighbours_with_ties_to_the_smaller_produ
     assert pruned[1].nonzero()[0].tolist() == [0]
     full = recommend.item_similarity(strength, neighbours=None).toarray()
     np.testing.assert_allclose(pruned[pruned > 0], full[pruned > 0])
+    # Without product 1 as a candidate, product 0's one neighbour slot goes to product 2.
+    masked = recommend.item_similarity(
+        strength, neighbours=1, candidates=np.array([True, False, True, True])
+    ).toarray()
+    assert masked[0].nonzero()[0].tolist() == [2]
+    assert not masked[:, 1].any()
 
 
 def test_item_similarity_blocks_give_the_same_matrix() -> None:
@@ -160,6 +166,33 @@ def test_top_k_per_row_breaks_ties_by_column() -> None:
     keep, rank = recommend.top_k_per_row(rows, cols, values, 2)
     assert cols[keep].tolist() == [9, 2, 0, 1]
     assert rank.tolist() == [1, 2, 1, 2]
+
+
+def test_kth_largest_per_row_counts_ties_and_short_rows() -> None:
+    matrix = sparse.csr_matrix(
+        np.array(
+            [
+                [3.0, 1.0, 3.0, 2.0],  # sorted: 3, 3, 2, 1 -> 2nd largest 3, 3rd 2
+                [0.0, 5.0, 0.0, 0.0],  # one stored value: fewer than k
+                [0.0, 0.0, 0.0, 0.0],  # empty row
+            ]
+        )
+    )
+    assert recommend.kth_largest_per_row(matrix, 2).tolist() == [3.0, -np.inf, -np.inf]
+    assert recommend.kth_largest_per_row(matrix, 3).tolist() == [2.0, -np.inf, -np.inf]
+
+
+def test_top_k_of_rows_matches_a_full_sort() -> None:
+    rng = np.random.default_rng(11)
+    # Values on a coarse grid: many ties, which must go to the smaller column.
+    dense = rng.integers(-2, 6, size=(50, 40)).astype(np.float64)
+    rows, cols, values, rank = recommend.top_k_of_rows(sparse.csr_matrix(dense), 7)
+    for row in range(dense.shape[0]):
+        positive = np.flatnonzero(dense[row] > 0)
+        expected = positive[np.lexsort((positive, -dense[row, positive]))][:7]
+        assert cols[rows == row].tolist() == expected.tolist()
+        assert rank[rows == row].tolist() == list(range(1, expected.size + 1))
+    assert (values == dense[rows, cols]).all()
 
 
 def test_most_popular_baseline_skips_bought_products() -> None:

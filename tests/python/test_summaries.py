@@ -123,7 +123,7 @@ def test_sales_data_rows_equal_pandas(built_warehouse: Warehouse, staged_sales) 
             dates[index].year,
             dates[index].month,
             dates[index].day,
-            dates[index].dayofweek,
+            dates[index].day_of_week,
         )
         assert got["total_spent"] == _cents_to_decimal(customer_totals[sale["customer_id"]])
         assert got["unique_customers"] == product_customers[sale["product_id"]]
