@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## Create .venv from the exact pins (once).
 
-run: install generate load build docs-generate state  ## Main job: generate, ingest, build, docs.
+run: install generate load build docs-generate state report  ## Main job: generate, ingest, build, docs.
 	@echo "Warehouse: $(DUCKDB_PATH)   docs: target/static_index.html"
 
 generate: install  ## Write the deterministic sample data into $(LANDING)/.
@@ -52,10 +52,13 @@ load: install  ## Land $(LANDING)/ into the raw schema (idempotent).
 
 build: install  ## dbt seed + build every model, snapshot and test.
 	@mkdir -p $(dir $(DUCKDB_PATH))
-	$(DBT) build
+	$(DBT) build || { $(BIN)/python -m ingest report --database $(DUCKDB_PATH); exit 1; }
 
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
 	$(DBT) docs generate --static
+
+report: install  ## Write the data quality report (reports/quality.html).
+	$(BIN)/python -m ingest report --database $(DUCKDB_PATH) --out reports/quality.html
 
 state:  ## Save this build's manifest for `make ci` (slim CI defers to it).
 	mkdir -p state && cp target/manifest.json state/manifest.json
@@ -77,7 +80,8 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 	$(BIN)/python -m ingest generate --out $(TEST_LANDING) --scale 0.2 --seed 7 --days 14 \
 	    --start-date $(START_DATE) --fault-rate 0.02
 	$(BIN)/python -m ingest load $(TEST_LANDING) --database $(TEST_DUCKDB)
-	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target
+	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target \
+	    --vars '{min_dqs: 90}'
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) docs generate --target-path $(TEST_DIR)/target
 	scripts/coverage_gates.sh $(TEST_DIR)/target
 
