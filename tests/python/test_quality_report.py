@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_DIR, Warehouse
 
-from ingest.quality.charts import Point, bar_chart, line_chart
-from ingest.quality.errors import ReportDataError
-from ingest.quality.report import ReportData, render_report, write_report
+from observability.charts import Point, bar_chart, line_chart
+from observability.errors import ReportDataError, WarehouseError
+from observability.report import ReportData, render_report, write_report
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,7 @@ def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Pa
         [
             sys.executable,
             "-m",
-            "ingest",
+            "observability",
             "report",
             "--database",
             str(built_warehouse.database),
@@ -224,6 +224,65 @@ def test_report_on_an_unbuilt_warehouse_says_so(tmp_path: Path) -> None:
     duckdb.connect(str(database)).close()
     with pytest.raises(ReportDataError, match="data_quality_scores not found"):
         write_report(database, tmp_path / "q.html")
+
+
+def run_observability(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "observability", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_report_command_on_a_missing_warehouse_is_one_line_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "q.html"
+    completed = run_observability(
+        "report", "--database", str(tmp_path / "missing.duckdb"), "--out", str(out)
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'missing.duckdb'}: no such warehouse file"
+    ]
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    with pytest.raises(WarehouseError, match="no such warehouse file"):
+        write_report(tmp_path / "missing.duckdb", out)
+
+
+def test_a_failed_report_leaves_the_previous_page_in_place(tmp_path: Path) -> None:
+    import duckdb
+
+    database = tmp_path / "empty.duckdb"
+    duckdb.connect(str(database)).close()
+    out = tmp_path / "reports" / "quality.html"
+    out.parent.mkdir()
+    out.write_text("previous page", encoding="utf-8")
+    completed = run_observability("report", "--database", str(database), "--out", str(out))
+    assert completed.returncode == 1
+    assert "marts.data_quality_scores not found" in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "previous page"
+    assert [path.name for path in out.parent.iterdir()] == ["quality.html"]
+
+
+def test_report_command_reads_the_warehouse_from_the_settings(tmp_path: Path) -> None:
+    """No --database: DUCKDB_PATH (resolved by ingest.settings) names the warehouse."""
+    completed = run_observability(
+        "report", "--out", str(tmp_path / "q.html"), DUCKDB_PATH=str(tmp_path / "env.duckdb")
+    )
+    assert completed.returncode == 1
+    assert f"error: {tmp_path / 'env.duckdb'}: no such warehouse file" in completed.stderr
+    bad = run_observability("report", "--out", str(tmp_path / "q.html"), DBT_THREADS="many")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "error: environment variable DBT_THREADS='many': expected a whole number >= 1"
+    )
 
 
 def test_report_counts_every_injected_fault_class(
