@@ -47,6 +47,7 @@ from ingest.readers import (
     stage_file,
     stage_table,
 )
+from ingest.settings import resolve
 from ingest.sql import qualified
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),
@@ -98,7 +99,7 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, with a clear error when another process holds it."""
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = _open_with_settings(database)
+        con = resolve().connect(database)  # with the memory limit of ingest.settings
     except duckdb.IOException as error:
         message = str(error)
         if "lock" in message.lower():
@@ -112,21 +113,6 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
     con.execute("set preserve_insertion_order = true")
     con.execute("set TimeZone = 'UTC'")
     return con
-
-
-def _open_with_settings(database: Path) -> duckdb.DuckDBPyConnection:
-    """Connect with the memory limit of ``ingest.settings`` (the one dbt's profile uses).
-
-    A file this process already holds open keeps its configuration: share that instance.
-    """
-    from ingest.settings import resolve
-
-    try:
-        return duckdb.connect(str(database), config=resolve().duckdb_config())
-    except duckdb.ConnectionException as error:
-        if "different configuration" not in str(error):
-            raise
-        return duckdb.connect(str(database))
 
 
 def first_line(message: str) -> str:

@@ -28,8 +28,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.errors import SettingsError
+
+if TYPE_CHECKING:
+    import duckdb
 
 DATABASE_ENV = "DUCKDB_PATH"
 MEMORY_LIMIT_ENV = "DUCKDB_MEMORY_LIMIT"
@@ -57,6 +61,22 @@ class Settings:
     def duckdb_config(self) -> dict[str, str]:
         """The ``config`` for ``duckdb.connect`` (the same memory limit as dbt's profile)."""
         return {"memory_limit": self.memory_limit}
+
+    def connect(self, database: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """``duckdb.connect`` with these settings (duckdb is imported only here).
+
+        A file this process already holds open (e.g. dbt ran in-process) cannot be opened
+        again with another configuration or read-only: then the open instance is shared.
+        Other errors (a lock held by another process, a corrupt file) are raised as is.
+        """
+        import duckdb
+
+        try:
+            return duckdb.connect(str(database), read_only=read_only, config=self.duckdb_config())
+        except duckdb.ConnectionException as error:
+            if "different configuration" not in str(error):
+                raise
+        return duckdb.connect(str(database))
 
 
 def _get(environ: Mapping[str, str], name: str) -> str | None:

@@ -14,28 +14,21 @@ if TYPE_CHECKING:
 
 
 def connect(database: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open an existing warehouse with the resolved memory limit (``ingest.settings``).
+    """Open an existing warehouse with the settings' memory limit (``ingest.settings``).
 
-    Read-only when asked and possible. A process that already opened the file (e.g. dbt run
-    in-process, or a test) cannot open it again read-only or with another configuration,
-    but can share its instance: that is the last attempt.
+    Read-only when asked; a file this process already holds open is shared as it is.
     """
     import duckdb
 
     if not database.is_file():
         raise WarehouseError(database, "no such warehouse file")
-    config = resolve().duckdb_config()
-    attempts = [(False, config), (False, {})]
-    if read_only:
-        attempts.insert(0, (True, config))
-    error: duckdb.Error | None = None
-    for attempt_read_only, attempt_config in attempts:
-        try:
-            return duckdb.connect(str(database), read_only=attempt_read_only, config=attempt_config)
-        except duckdb.Error as raised:
-            error = raised
-    text = str(error).strip()
-    raise WarehouseError(database, f"cannot open: {text.splitlines()[0] if text else error!r}")
+    try:
+        return resolve().connect(database, read_only=read_only)
+    except duckdb.Error as error:
+        text = str(error).strip()
+        raise WarehouseError(
+            database, f"cannot open: {text.splitlines()[0] if text else error!r}"
+        ) from None
 
 
 def records(

@@ -169,3 +169,29 @@ def test_cli_default_database_is_the_settings_one(
     )
     assert result.returncode == 2
     assert str(tmp_path / "absent.duckdb") in result.stderr
+
+
+def test_pipeline_wrapper_locks_the_settings_warehouse(
+    clean_env: dict[str, str], tmp_path: Path
+) -> None:
+    wrapper = PROJECT_DIR / "deploy" / "run_pipeline.sh"
+    env = {**clean_env, "PIPELINE_DIR": str(tmp_path)}
+    env.pop("PIPELINE_LOCK", None)
+    result = subprocess.run(
+        ["bash", str(wrapper), "true"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / f"{DEFAULT_DATABASE}.lock").is_file()
+
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = subprocess.run(
+        ["bash", str(wrapper), "true"],
+        env={**env, "PIPELINE_DIR": str(bad_dir), MEMORY_LIMIT_ENV: "plenty"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 64  # usage: the job never started
+    assert f"environment variable {MEMORY_LIMIT_ENV}='plenty'" in bad.stderr
+    assert list(bad_dir.iterdir()) == []  # no log, no lock file
