@@ -16,8 +16,7 @@ from pathlib import Path
 from ingest.errors import SettingsError
 from ingest.settings import DATABASE_ENV, DEFAULT_DATABASE, resolve
 from observability.errors import ObservabilityError
-
-DEFAULT_REPORT = Path("reports/quality.html")
+from observability.report.page import DEFAULT_OUT
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the HTML data quality report")
     _add_database(report)
     report.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORT, help=f"HTML file to write ({DEFAULT_REPORT})"
+        "--out", type=Path, default=DEFAULT_OUT, help=f"HTML file to write ({DEFAULT_OUT})"
     )
     alerts = commands.add_parser(
         "alerts",

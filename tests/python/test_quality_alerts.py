@@ -268,6 +268,20 @@ def test_alerts_on_an_unbuilt_or_missing_warehouse_say_so(
     assert webhook.requests == []
 
 
+def test_make_build_delivers_the_alerts_after_dbt_build_whatever_its_result() -> None:
+    dry_run = subprocess.run(
+        ["make", "-n", "--no-print-directory", "build"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    build = dry_run.index("dbt build || status=$?")
+    deliver = dry_run.index("-m observability alerts --database")
+    assert build < deliver
+    assert "exit $status" in dry_run[deliver:]  # the build's result is dbt's
+
+
 # --- the real gate: dbt build, then the alerts command ----------------------------------
 
 

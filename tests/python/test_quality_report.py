@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, Warehouse
+from test_quality_history import copy_warehouse
 
 from observability.charts import Point, bar_chart, line_chart
 from observability.errors import ReportDataError, WarehouseError
@@ -196,6 +197,9 @@ def test_charts_escape_labels_and_handle_no_data() -> None:
 
 
 def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Path) -> None:
+    # A copy: this process may still hold the suite warehouse open (dbt-duckdb keeps the
+    # in-process build's instance), and DuckDB lets no other process open it meanwhile.
+    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
     out = tmp_path / "reports" / "quality.html"
     completed = subprocess.run(
         [
@@ -204,7 +208,7 @@ def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Pa
             "observability",
             "report",
             "--database",
-            str(built_warehouse.database),
+            str(copy.database),
             "--out",
             str(out),
         ],
