@@ -32,6 +32,7 @@ class ReportData:
     check_runs: list[dict[str, Any]]
     metrics: list[dict[str, Any]]
     samples: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def failing_rows_sample(
@@ -143,6 +144,18 @@ def _read_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
 
 
+def read_deliveries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The latest webhook delivery attempts (``python -m observability alerts``)."""
+    if not table_exists(con, "audit", "alert_deliveries"):
+        return []
+    return records(
+        con,
+        "select attempted_at, source_name, batch_id, delivery_status, http_status, "
+        "delivery_error from audit.alert_deliveries order by attempted_at desc limit ?",
+        [RECENT_RUNS],
+    )
+
+
 def read_report_data(con: duckdb.DuckDBPyConnection, database: str) -> ReportData:
     """Read every figure of the report; the quality marts must have been built."""
     for table in ("data_quality_scores", "data_quality_rejections"):
@@ -163,4 +176,5 @@ def read_report_data(con: duckdb.DuckDBPyConnection, database: str) -> ReportDat
         check_runs=checks.runs,
         metrics=_read_metrics(con),
         samples=checks.samples,
+        deliveries=read_deliveries(con),
     )

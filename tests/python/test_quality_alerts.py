@@ -24,6 +24,7 @@ from test_quality_history import copy_warehouse
 
 from observability import alerts, deliveries
 from observability.errors import AlertDeliveryError
+from observability.report.data import read_deliveries
 
 HIGH_MIN_DQS = "99.99"
 
@@ -206,6 +207,10 @@ def test_alerts_command_sends_once_and_records_the_delivery(
     assert (again.returncode, again.stdout) == (0, "no pending alerts\n")
     assert len(webhook.requests) == 1  # a re-run does not re-send
     assert len(recorded(alerts_warehouse)) == 1
+
+    with duckdb.connect(str(alerts_warehouse)) as con:
+        shown = read_deliveries(con)
+    assert [(row["source_name"], row["delivery_status"]) for row in shown] == [("sales", "sent")]
 
 
 def test_a_failed_delivery_is_recorded_and_retried(

@@ -178,10 +178,21 @@ def test_every_warehouse_text_is_escaped() -> None:
         problem_checks=[],
         check_runs=[],
         metrics=[],
+        deliveries=[
+            {
+                "attempted_at": evil,
+                "source_name": evil,
+                "batch_id": evil,
+                "delivery_status": "failed",
+                "http_status": None,
+                "delivery_error": evil,
+            }
+        ],
     )
     page = render_report(data)
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert 'id="alert-deliveries"' in page  # the deliveries section is there, escaped
 
 
 def test_charts_escape_labels_and_handle_no_data() -> None:

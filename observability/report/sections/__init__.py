@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from observability.report.data import ReportData
-from observability.report.sections import checks, history, latest, metrics, reasons
+from observability.report.sections import (
+    checks,
+    deliveries,
+    history,
+    latest,
+    metrics,
+    reasons,
+)
 
 SECTIONS: tuple[Callable[[ReportData], str], ...] = (
     latest.render,
     history.render,
     reasons.render,
     checks.render,
+    deliveries.render,
     metrics.render,
 )
