@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from observability.report.data import ReportData, read_report_data
@@ -49,12 +48,12 @@ def write_report(database: Path, out: Path = DEFAULT_OUT) -> Path:
     finally:
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    # A plain open (not mkstemp, which makes the file private) keeps the umask's mode.
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as page:
-            page.write(render_report(data))
+        partial.write_text(render_report(data), encoding="utf-8")
         os.replace(partial, out)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
     return out

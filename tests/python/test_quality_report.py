@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -125,7 +126,11 @@ def test_failing_checks_show_samples_of_their_failing_rows(tmp_path: Path) -> No
             '\'"tiny"."audit"."not_null_x"\' as failures_relation, 0 as checks_passed, '
             "1 as checks_run, 0.00::decimal(5,2) as checks_passed_pct"
         )
-    page = write_report(database, tmp_path / "out" / "q.html").read_text(encoding="utf-8")
+    out = write_report(database, tmp_path / "out" / "q.html")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as readable as any new file
+    page = out.read_text(encoding="utf-8")
     assert 'data-test="not_null_x"' in page
     assert "&lt;b&gt;row one&lt;/b&gt;" in page and "row two" in page
     assert "<b>row one</b>" not in page
@@ -242,8 +247,6 @@ def test_report_on_an_unbuilt_warehouse_says_so(tmp_path: Path) -> None:
 
 
 def run_observability(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    import os
-
     return subprocess.run(
         [sys.executable, "-m", "observability", *args],
         cwd=PROJECT_DIR,
