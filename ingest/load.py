@@ -39,6 +39,7 @@ from ingest.ledger import (
     loaded_hashes,
     write_entries,
 )
+from ingest.privacy.suppression import Suppression, adjusted, for_load, suppress
 from ingest.readers import (
     QUARANTINE_STAGE,
     LoadContext,
@@ -48,7 +49,6 @@ from ingest.readers import (
     stage_table,
 )
 from ingest.settings import resolve
-from ingest.privacy.suppression import Suppression, adjusted, for_load, suppress
 from ingest.sql import qualified
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),

@@ -79,7 +79,9 @@ def emails(user_ids: np.ndarray) -> pa.Array:
     """``first.last<id>@example.com``, lower case: unique per user."""
     first = pc.utf8_lower(str_take(FIRST_NAMES, _code(user_ids, 1, len(FIRST_NAMES))))
     last = pc.utf8_lower(str_take(LAST_NAMES, _code(user_ids, 2, len(LAST_NAMES))))
-    local = pc.binary_join_element_wise(first, pc.binary_join_element_wise(last, int_text(user_ids), ""), ".")
+    local = pc.binary_join_element_wise(
+        first, pc.binary_join_element_wise(last, int_text(user_ids), ""), "."
+    )
     return pc.binary_join_element_wise(local, EMAIL_DOMAIN, "@")
 
 
@@ -89,7 +91,10 @@ def ip_addresses(user_ids: np.ndarray) -> pa.Array:
     v4 = pc.binary_join_element_wise(*octets, ".")
     groups = [int_text(_code(user_ids, 20 + k, 9000) + 1000) for k in range(3)]
     v6 = pc.binary_join_element_wise(
-        "2001:db8", *groups, pc.binary_join_element_wise("", int_text(_code(user_ids, 30, 999) + 1), ":"), ":"
+        "2001:db8",
+        *groups,
+        pc.binary_join_element_wise("", int_text(_code(user_ids, 30, 999) + 1), ":"),
+        ":",
     )
     is_v6 = pa.array(_code(user_ids, 40, 10) == 0)
     return pc.if_else(is_v6, v6, v4)
@@ -101,7 +106,10 @@ def user_agents(user_ids: np.ndarray) -> pa.Array:
 
 def searches_with_email(user_ids: np.ndarray, event_at: np.ndarray) -> np.ndarray:
     """Which searches (by user and time) are the user's email instead of a product query."""
-    return _code(np.asarray(user_ids, dtype=np.int64) * 100_003 + event_at, 60, EMAIL_SEARCH_EVERY) == 0
+    return (
+        _code(np.asarray(user_ids, dtype=np.int64) * 100_003 + event_at, 60, EMAIL_SEARCH_EVERY)
+        == 0
+    )
 
 
 @dataclass

@@ -64,8 +64,7 @@ def ensure_registry(con: duckdb.DuckDBPyConnection) -> None:
 
 def registry_exists(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ?"
-        " and table_name = ?",
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [RAW_SCHEMA, REGISTRY_TABLE],
     ).fetchone()
     return bool(row and row[0])

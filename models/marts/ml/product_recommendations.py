@@ -6,7 +6,7 @@ come from dbt vars through the model's yml config (_ml__models.yml).
 
 from typing import Any
 
-from pipeline_ml import recommend
+from pipeline_ml import consent, recommend
 from pipeline_ml.settings import as_day, as_int, as_mapping
 
 
@@ -25,4 +25,6 @@ def model(dbt: Any, session: Any) -> Any:
         neighbours=as_int(dbt.config.get("neighbours"), "neighbours", minimum=1),
         candidate_product_ids=catalog.project("product_id").fetchnumpy()["product_id"],
     )
-    return recommendations.to_arrow()
+    # Privacy: customers who opted out (do-not-sell, no marketing consent) get none.
+    suppressed = consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of"))
+    return consent.without_users(recommendations.to_arrow(), suppressed)
