@@ -45,8 +45,8 @@ USER_AGENTS: tuple[str, ...] = (
 )
 EMAIL_DOMAIN = "example.com"  # RFC 2606: never a real person's address
 
-INITIAL_MARKETING_CONSENT = 0.6
-INITIAL_DO_NOT_SELL = 0.04
+INITIAL_MARKETING_CONSENT = 0.85
+INITIAL_DO_NOT_SELL = 0.03
 DAILY_CONSENT_WITHDRAWN = 0.004  # of the customers who consent
 DAILY_CONSENT_GIVEN = 0.002  # of the customers who do not
 DAILY_DO_NOT_SELL = 0.001  # of the customers who have not opted out yet
