@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SUITE_DBT_VARS, Warehouse, run_dbt, run_ingest
 
 from ingest.privacy.classification import direct_in_protected_layers, unclassified
-from tests.python.conftest import SUITE_DBT_VARS, Warehouse, run_dbt, run_ingest
 
 SALT = "test-salt-4f1c9a"
 PERSONAL_SOURCES = ("sales", "user_behavior", "transactions", "events", "customers")
