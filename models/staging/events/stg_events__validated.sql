@@ -114,7 +114,7 @@ final as (
         case
             when is_data_object
                 then {{ try_cast_as(
-                    minimise_event_payload('data_text', 'ip_network', 'search_query'), 'json'
+                    minimise_event_payload('data_text', 'ip_network'), 'json'
                 ) }}
         end as data,  -- noqa: RF04
         raw_user_id,
