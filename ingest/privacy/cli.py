@@ -33,6 +33,14 @@ def add_parsers(
         "--verify", metavar="ID", help="scan every table and view for the person; exit 1 on hits"
     )
     erase.add_argument("--reason", help="why (stored without the id or email)")
+    erase.add_argument(
+        "--lake",
+        type=Path,
+        default=Path("lake"),
+        metavar="DIR",
+        help="Parquet raw lake (`ingest export-lake`) to rewrite/scan too, if it exists"
+        " (default: lake)",
+    )
     add_database(erase)
 
     export = commands.add_parser(
@@ -69,6 +77,8 @@ def run_erase(con: object, args: argparse.Namespace) -> int:
     if args.verify is not None:
         user_id = parse_user_id(args.verify)
         target, hits = erase.verify(con, user_id)  # type: ignore[arg-type]
+        if args.lake.is_dir():
+            hits += erase.scan_lake(con, args.lake, target)  # type: ignore[arg-type]
         emails = len(target.emails) + len(target.email_hashes)
         for hit in hits:
             print(f"hit: {hit.relation}.{hit.column}: {hit.rows} row(s)")
@@ -79,6 +89,8 @@ def run_erase(con: object, args: argparse.Namespace) -> int:
         return 1 if hits else 0
     user_id = parse_user_id(args.user_id)
     result = erase.erase(con, user_id, reason=args.reason)  # type: ignore[arg-type]
+    if args.lake.is_dir():
+        result.deleted.update(erase.erase_from_lake(con, args.lake, result.target))  # type: ignore[arg-type]
     for relation, rows in sorted(result.deleted.items()):
         print(f"deleted {rows} row(s) from {relation}")
     again = " (already erased before: re-run)" if result.already_erased else ""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -82,6 +83,7 @@ class Hit:
 class EraseResult:
     subject_hash: str
     emails: int
+    target: Target
     deleted: dict[str, int] = field(default_factory=dict)
     already_erased: bool = False
 
@@ -213,7 +215,7 @@ def erase(
     previous = registry.email_hashes_of(con, subject)
     hashes = tuple(sorted({*previous, *(registry.email_hash(salt, email) for email in emails)}))
     target = Target(user_id=user_id, emails=emails, salt=salt, email_hashes=hashes)
-    result = EraseResult(subject_hash=subject, emails=len(emails))
+    result = EraseResult(subject_hash=subject, emails=len(emails), target=target)
     con.execute("begin transaction")
     try:
         for relation in relations(con, views=False):
@@ -270,3 +272,64 @@ def _has_customers(con: duckdb.DuckDBPyConnection) -> bool:
         [RAW_SCHEMA, CONTRACTS["customers"].table],
     ).fetchone()
     return bool(row and row[0])
+
+
+# --- the Parquet raw lake (`ingest export-lake`) ---------------------------------------------
+
+
+def _parquet_files(lake: Path) -> list[Path]:
+    return sorted(path for path in lake.rglob("*.parquet") if not path.name.startswith("."))
+
+
+def _lake_predicate(
+    con: duckdb.DuckDBPyConnection, source: str, target: Target
+) -> tuple[str, list[object]]:
+    columns = con.execute(
+        "select column_name, upper(column_type) from (describe select * from"
+        " read_parquet(?, hive_partitioning = false))",
+        [source],
+    ).fetchall()
+    predicates = [_column_predicate(str(name), str(kind), target) for name, kind in columns]
+    predicates = [item for item in predicates if item[0]]
+    if not predicates:
+        return "", []
+    return (
+        " or ".join(sql for sql, _ in predicates),
+        [param for _, params in predicates for param in params],
+    )
+
+
+def scan_lake(con: duckdb.DuckDBPyConnection, lake: Path, target: Target) -> list[Hit]:
+    """Parquet files under ``lake`` with rows that mention the person."""
+    hits: list[Hit] = []
+    for path in _parquet_files(lake):
+        where, params = _lake_predicate(con, str(path), target)
+        if not where:
+            continue
+        row = con.execute(
+            f"select count(*) from read_parquet(?, hive_partitioning = false) where {where}",
+            [str(path), *params],
+        ).fetchone()
+        if row and row[0]:
+            hits.append(Hit(f"lake:{path.relative_to(lake).as_posix()}", "*", int(row[0])))
+    return hits
+
+
+def erase_from_lake(con: duckdb.DuckDBPyConnection, lake: Path, target: Target) -> dict[str, int]:
+    """Rewrite every Parquet file under ``lake`` that mentions the person without those rows
+    (each file replaced by a rename, so a reader sees the old or the new file, never half).
+    Re-running finishes an interrupted rewrite."""
+    rewritten: dict[str, int] = {}
+    for hit in scan_lake(con, lake, target):
+        path = lake / hit.relation.removeprefix("lake:")
+        where, params = _lake_predicate(con, str(path), target)
+        partial = path.with_name(f".{path.name}.erasing")
+        con.execute(
+            "copy (select * from read_parquet(?, hive_partitioning = false)"
+            f" where not coalesce({where}, false)) to {quote_literal(str(partial))}"
+            " (format parquet)",
+            [str(path), *params],
+        )
+        os.replace(partial, path)
+        rewritten[hit.relation] = hit.rows
+    return rewritten

@@ -235,6 +235,17 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
     before = run_ingest("erase", "--verify", str(user_id), "--database", str(database), check=False)
     assert before.returncode == 1 and "hit: raw.customers.email" in before.stdout
 
+    # A Parquet raw lake beside the warehouse (the layout of `ingest export-lake`).
+    lake = tmp_path / "lake"
+    with duckdb.connect(str(database)) as con:
+        for source in PERSONAL_SOURCES:
+            target_dir = str(lake / source).replace("'", "''")
+            con.execute(
+                f"copy (select * from raw.{source}) to '{target_dir}'"
+                " (format parquet, partition_by (_batch_id))"
+            )
+        lake_rows = con.execute("select count(*) from raw.events").fetchone()[0]
+
     monkeypatch.setenv("INGEST_ERASURE_SALT", SALT)
     erased = run_ingest(
         "erase",
@@ -244,7 +255,15 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
         f"ticket for {user_id} / {email}",
         "--database",
         str(database),
+        "--lake",
+        str(lake),
     )
+    assert "from lake:events/_batch_id=" in erased.stdout
+    with duckdb.connect() as con:
+        left = con.execute(
+            "select count(*) from read_parquet(?)", [str(lake / "events" / "**" / "*.parquet")]
+        ).fetchone()[0]
+    assert 0 < left < lake_rows
     assert "deleted" in erased.stdout
     for source in PERSONAL_SOURCES:
         assert f"from raw.{source}" in erased.stdout
@@ -283,7 +302,16 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
         text=True,
     )
     assert build.returncode == 0, build.stdout[-3000:]
-    after = run_ingest("erase", "--verify", str(user_id), "--database", str(database), check=False)
+    after = run_ingest(
+        "erase",
+        "--verify",
+        str(user_id),
+        "--database",
+        str(database),
+        "--lake",
+        str(lake),
+        check=False,
+    )
     assert after.returncode == 0, after.stdout + after.stderr
     assert after.stdout.strip().endswith("(checked the id and 1 email value(s)/hash(es))")
     assert after.stdout.startswith("0 column(s) mention")
