@@ -324,7 +324,7 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
     run_ingest("load", str(built_warehouse.landing), "--database", str(database))
     # ... and a replay with new files holding the person's rows suppresses them.
     replay = tmp_path / "replay"
-    with duckdb.connect(str(database)) as con:
+    with built_warehouse.connect() as con:  # the suite warehouse still has the person
         expected = _subset_files(con, built_warehouse.landing, replay, user_id)
     loaded = run_ingest("load", str(replay), "--database", str(database))
     assert f"suppressed {sum(expected.values())} row(s)" in loaded.stdout
