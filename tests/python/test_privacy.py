@@ -237,6 +237,7 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
 
     # A Parquet raw lake beside the warehouse (the layout of `ingest export-lake`).
     lake = tmp_path / "lake"
+    lake.mkdir()
     with duckdb.connect(str(database)) as con:
         for source in PERSONAL_SOURCES:
             target_dir = str(lake / source).replace("'", "''")
