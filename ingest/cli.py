@@ -1,4 +1,5 @@
-"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`).
+"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`),
+plus the privacy commands `erase`, `export-user`, `purge-expired` (ingest/privacy/cli.py).
 
 Argument parsing and printing only; the work happens in ``ingest.load``, ``ingest.ledger``
 and ``ingest.generate``; the warehouse path comes from ``ingest.settings`` (the quality
