@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_ml import propensity, recommend
+from pipeline_ml import consent, propensity, recommend
 
 HORIZON_DAYS = 7  # the default of the purchase_label_horizon_days var
 COUNT_FEATURES = [
@@ -221,8 +221,13 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
         catalog = con.sql(
             "select product_id from intermediate.int_products_current where is_in_latest_snapshot"
         ).fetchnumpy()["product_id"]
+        suppressed = consent.suppressed_user_ids(
+            con.table("intermediate.int_customers_consent_as_of")
+        )
     again = recommend.recommend_all(log, k=10, neighbours=50, candidate_product_ids=catalog)
-    again_frame = again.to_arrow().to_pandas().sort_values(["user_id", "rank"])
+    # The model leaves out customers who opted out (docs/privacy.md).
+    again_arrow = consent.without_users(again.to_arrow(), suppressed)
+    again_frame = again_arrow.to_pandas().sort_values(["user_id", "rank"])
     assert stored["user_id"].tolist() == again_frame["user_id"].tolist()
     assert stored["product_id"].tolist() == again_frame["product_id"].tolist()
     np.testing.assert_allclose(stored["score"], again_frame["score"])
@@ -250,6 +255,9 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
         training = propensity.read_training_set(
             con.table("features.purchase_training_set"), settings
         )
+        suppressed = consent.suppressed_user_ids(
+            con.table("intermediate.int_customers_consent_as_of")
+        )
     assert len(metrics) == 1
     row = metrics.iloc[0]
     assert set(predictions["model_version"]) == {row["model_version"]}
@@ -258,10 +266,13 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
     assert row["holdout_rows"] > 0 and row["evaluation_training_rows"] > 0
     assert row["auc"] is None or 0.0 <= row["auc"] <= 1.0
     scoring = staged["training"][staged["training"]["is_scoring_snapshot"]]
-    assert sorted(predictions["user_id"]) == sorted(scoring["user_id"])
+    # Every scored user but the customers who opted out (docs/privacy.md).
+    assert suppressed.size and not set(predictions["user_id"]) & set(suppressed)
+    expected_users = sorted(set(scoring["user_id"]) - set(suppressed.tolist()))
+    assert sorted(predictions["user_id"]) == expected_users
     assert row["trained_at"] == scoring["label_at"].iloc[0]
     # A second training on the same data gives the very same predictions.
-    again = propensity.predict(training, settings).to_pandas()
+    again = consent.without_users(propensity.predict(training, settings), suppressed).to_pandas()
     assert again["user_id"].tolist() == predictions["user_id"].tolist()
     assert again["propensity"].tolist() == predictions["propensity"].tolist()
     assert again["model_version"].tolist() == predictions["model_version"].tolist()
