@@ -11,7 +11,7 @@ customers as (
 ),
 
 as_of as (
-    select * from {{ ref('int_events_as_of') }}
+    select * from {{ ref('int_as_of') }}
 ),
 
 versions as (
