@@ -6,6 +6,7 @@ and ``ingest.generate``; the warehouse path comes from ``ingest.settings`` (the 
 report is ``python -m observability report``). Every expected error becomes one line on
 stderr (``error: <where>: <what>``) and an exit code: 0 all files loaded or skipped, 1 some
 files failed (or the warehouse could not be opened), 2 usage error (or a bad setting).
+`stream` and `replay` (continuous ingestion) are defined in ``ingest.stream.cli``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.privacy import cli as privacy_cli
 
     privacy_cli.add_parsers(commands, _add_database)
+
+    from ingest.stream import cli as stream_cli
+
+    stream_cli.add_commands(commands)
     return parser
 
 
@@ -234,6 +239,18 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
         return run(con, args)
 
 
+def _cmd_stream(args: argparse.Namespace) -> int:
+    from ingest.stream import cli as stream_cli
+
+    return stream_cli.run_stream(args)
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from ingest.stream import cli as stream_cli
+
+    return stream_cli.run_replay(args)
+
+
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
@@ -242,6 +259,8 @@ COMMANDS = {
     "erase": _cmd_privacy,
     "export-user": _cmd_privacy,
     "purge-expired": _cmd_privacy,
+    "stream": _cmd_stream,
+    "replay": _cmd_replay,
 }
 
 

@@ -20,6 +20,7 @@ from ingest.contracts import (
     SourceContract,
 )
 from ingest.sql import qualified, quote_ident
+from ingest.stream.tables import create_stream_tables
 
 LEDGER = qualified(RAW_SCHEMA, LEDGER_TABLE)
 QUARANTINE = qualified(RAW_SCHEMA, QUARANTINE_TABLE)
@@ -88,6 +89,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         table = qualified(RAW_SCHEMA, contract.table)
         columns = _columns_ddl(raw_table_columns(contract))
         con.execute(f"create table if not exists {table} ({columns})")
+    # The streamer's offsets and batch metrics (empty until `ingest stream` runs).
+    create_stream_tables(con)
 
 
 @dataclass
