@@ -58,7 +58,9 @@ class WarmBuilder:
 
     def _args(self) -> list[str]:
         project = project_dir()
-        target = self.target_path or project / "target" / "stream"
+        configured = os.environ.get("DBT_TARGET_PATH")
+        target = self.target_path or (Path(configured) if configured else None)
+        target = target or project / "target" / "stream"
         return [
             "--project-dir",
             str(project),

@@ -25,7 +25,7 @@ from ingest.stream.errors import BrokerUnreachableError, StreamError, UnknownTop
 from ingest.stream.land import MessageBatch
 
 ENV_PREFIX = "INGEST_KAFKA_"
-_METADATA_TIMEOUT = 5.0
+_METADATA_TIMEOUT = 2.0
 _MAX_BACKOFF = 30.0
 
 

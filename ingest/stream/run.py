@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 import duckdb
 
@@ -37,6 +38,7 @@ from ingest.stream.land import (
 from ingest.stream.warehouse import Turn, WarehouseTurns
 
 Say = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -146,25 +148,39 @@ def _progress(
     return ", ".join(parts)
 
 
-def _start(
-    options: StreamOptions, say: Say, stop: StopSignals
-) -> tuple[WarehouseTurns, WarmBuilder]:
-    turns = WarehouseTurns(options.database, options.lock_wait, stop.requested, say)
+def _prepare(turns: WarehouseTurns, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T | None:
+    """A first short turn, before dbt is parsed: create the tables, read what is needed."""
+    with turns.turn() as turn:
+        if turn is None:
+            return None
+        with turn.connection() as con:
+            if con is None:
+                return None
+            ensure_stream_tables(con)
+            return read(con)
+
+
+def _parse(options: StreamOptions, say: Say) -> WarmBuilder:
+    """Parse the dbt project (outside the warehouse lock: it does not touch the file)."""
     builder = WarmBuilder(options.database)
     builder.parse()
     say(
         f"dbt parsed in {builder.parse_seconds:.1f}s; each batch runs:"
         f" {', '.join(builder.batch_models)}"
     )
-    return turns, builder
+    return builder
 
 
-def _catch_up(turn: Turn, builder: WarmBuilder, say: Say) -> None:
+def _catch_up(turns: WarehouseTurns, builder: WarmBuilder, say: Say) -> bool:
     """The first build: creates what is missing and builds rows landed but not yet built."""
-    result = builder.build()
+    with turns.turn() as turn:
+        if turn is None:
+            return False
+        result = builder.build()
     if result.status != "success":
         raise StreamError(f"dbt build failed: {result.error}")
     say(f"models up to date ({result.seconds:.1f}s)")
+    return True
 
 
 def stream_kafka(servers: str, topic: str, group: str, options: StreamOptions, say: Say) -> int:
@@ -174,16 +190,13 @@ def stream_kafka(servers: str, topic: str, group: str, options: StreamOptions, s
     try:
         if not kafka.connect(stop.requested, options.stop_when_idle):
             return 0
-        turns, builder = _start(options, say, stop)
-        with turns.turn() as turn:
-            if turn is None:
-                return 0
-            with turn.connection() as con:
-                if con is None:
-                    return 0
-                ensure_stream_tables(con)
-                positions = stored_offsets(con, group, topic)
-            _catch_up(turn, builder, say)
+        turns = WarehouseTurns(options.database, options.lock_wait, stop.requested, say)
+        positions = _prepare(turns, lambda con: stored_offsets(con, group, topic))
+        if positions is None:
+            return 0
+        builder = _parse(options, say)
+        if not _catch_up(turns, builder, say):
+            return 0
         kafka.assign(positions)
         say(f"consuming {topic} from {servers} as group {group}")
         clock = _Clock()
@@ -255,15 +268,12 @@ def stream_folder(folder: Path, options: StreamOptions, say: Say) -> int:
     stop.install()
     source = FolderInput(folder)
     source.check()
-    turns, builder = _start(options, say, stop)
-    with turns.turn() as turn:
-        if turn is None:
-            return 0
-        with turn.connection() as con:
-            if con is None:
-                return 0
-            ensure_stream_tables(con)
-        _catch_up(turn, builder, say)
+    turns = WarehouseTurns(options.database, options.lock_wait, stop.requested, say)
+    if _prepare(turns, lambda con: True) is None:
+        return 0
+    builder = _parse(options, say)
+    if not _catch_up(turns, builder, say):
+        return 0
     say(f"watching {folder}")
     while not stop.requested():
         files = source.next_batch(
