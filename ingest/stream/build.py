@@ -105,7 +105,10 @@ class WarmBuilder:
                 "seed",
             ]
         started = time.perf_counter()
-        result = dbtRunner(manifest=self._manifest).invoke([*command, *self._args()])  # type: ignore[arg-type]
+        try:
+            result = dbtRunner(manifest=self._manifest).invoke([*command, *self._args()])  # type: ignore[arg-type]
+        finally:
+            release_warehouse()
         seconds = time.perf_counter() - started
         timings: dict[str, float] = {}
         errors: list[str] = []
@@ -119,6 +122,22 @@ class WarmBuilder:
             return BuildResult("success", seconds, timings)
         error = errors[0] if errors else _one_line(result.exception)
         return BuildResult("error", seconds, timings, error)
+
+
+def release_warehouse() -> None:
+    """Close the DuckDB database that dbt-duckdb keeps open after an invocation.
+
+    dbt-duckdb (``keep_open``, true by default) holds the file for the life of the process,
+    which would keep every other process out between batches. Its connection manager keeps
+    one environment per process; closing it lets the next invocation open the file anew.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager._ENV = None
 
 
 def batch_models(manifest: object) -> list[str]:

@@ -296,13 +296,12 @@ def test_streamed_tables_equal_a_full_refresh(streamed: Streamed, tmp_path: Path
         ["run", "--full-refresh", "--select", models], database=copy, target_path=tmp_path / "t"
     )
     assert result.success
-    with duckdb.connect(str(streamed.database)) as con:
-        con.execute("attach ? as full_refresh", [str(copy)])
+    # dbt keeps the copy open in this process: query through it, attach the streamed file.
+    with duckdb.connect(str(copy)) as con:
+        con.execute("attach ? as streamed (read_only)", [str(streamed.database)])
         for relation in EVENT_MODELS:
-            for left, right in (
-                (relation, f"full_refresh.{relation}"),
-                (f"full_refresh.{relation}", relation),
-            ):
+            pairs = ((f"streamed.{relation}", relation), (relation, f"streamed.{relation}"))
+            for left, right in pairs:
                 extra = con.execute(
                     f"select count(*) from (select * from {left} except all select * from {right})"
                 ).fetchone()
