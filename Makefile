@@ -34,7 +34,7 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt lint ci bench bench-large clean
+        pytest test-dbt lint ci bench bench-large clean stream-demo
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -119,6 +119,12 @@ bench: install  ## Benchmark suite (not part of `make test`): results/*.json + d
 bench-large: install  ## The whole job at scale 500 (about 50 M sales rows and 50 M events).
 	$(BIN)/python benchmarks/bench_pipeline.py --scales 500
 	$(BIN)/python benchmarks/report.py
+
+STREAM_RATE ?= 1000
+STREAM_EVENTS ?= 20000
+stream-demo: install  ## After `make run`: replay events to a mock Kafka cluster, stream them, print latency.
+	STREAM_RATE=$(STREAM_RATE) STREAM_EVENTS=$(STREAM_EVENTS) LANDING=$(LANDING) \
+	    VENV_BIN=$(BIN) scripts/stream_demo.sh
 
 clean:  ## Remove generated data, warehouse and dbt artefacts (keeps .venv).
 	rm -rf $(LANDING) warehouse target logs $(TEST_DIR) reports

@@ -95,6 +95,13 @@ def add_commands(commands: Any) -> None:
         default=None,
         help="with --mock-cluster: also write the address to this file",
     )
+    to_kafka.add_argument(
+        "--wait-for",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="start sending once FILE exists (e.g. when the streamer is ready)",
+    )
     to_folder = outputs.add_parser("folder", help="write event files into a folder")
     to_folder.add_argument("out", type=Path, metavar="OUT")
     to_folder.add_argument(
@@ -163,6 +170,7 @@ def run_replay(args: argparse.Namespace) -> int:
             address_file=args.address_file,
             keep_alive=args.keep_alive,
             say=_say,
+            wait_for=args.wait_for,
         )
     return replay_folder(
         args.source,

@@ -123,6 +123,7 @@ def replay_kafka(
     address_file: Path | None,
     keep_alive: float | None,
     say: Say,
+    wait_for: Path | None = None,
 ) -> int:
     from confluent_kafka import KafkaException, Producer
 
@@ -130,7 +131,9 @@ def replay_kafka(
     chunks = ordered_events(source, limit)
     if servers is None:
         producer, address = start_mock_cluster()
-        say(f"mock Kafka cluster listening on {address}")
+        # A metadata request creates the topic (4 partitions), so a streamer can start first.
+        producer.list_topics(topic, timeout=10)  # type: ignore[attr-defined]
+        say(f"mock Kafka cluster listening on {address} (topic {topic})")
         if address_file is not None:
             address_file.parent.mkdir(parents=True, exist_ok=True)
             temporary = address_file.with_name(f".{address_file.name}.{os.getpid()}")
@@ -148,6 +151,10 @@ def replay_kafka(
         if error is not None:
             failures.append(str(error))
 
+    if wait_for is not None:
+        say(f"waiting for {wait_for} before sending")
+        while not wait_for.exists() and not stop:
+            producer.poll(0.2)  # type: ignore[attr-defined]
     pacer = _Pacer(rate)
     say(f"replaying {source} to {topic} on {address} at {rate:g} events/s")
     try:

@@ -461,3 +461,22 @@ def test_locked_warehouse_names_the_holder(tmp_path: Path) -> None:
     assert line.startswith(f"error: warehouse {database} is locked by pid {os.getpid()} (")
     assert "gave up after" in line
     assert "waiting for the warehouse" in result.stdout
+
+
+def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
+    from ingest.stream.report_section import read_stream_metrics, stream_section
+
+    with duckdb.connect(str(streamed.database)) as con:
+        rows = read_stream_metrics(con)
+        totals = con.execute(
+            "select sum(messages) - sum(rows_skipped), count(*) from marts.stream_metrics"
+        ).fetchone()
+    # Every landed message is counted once in the batches that landed it.
+    assert totals is not None and totals[0] == len(streamed.produced)
+    assert rows and all(
+        row["latency_p50_seconds"] <= row["latency_p95_seconds"] <= row["latency_max_seconds"]
+        for row in rows
+    )
+    page = stream_section(rows)
+    assert 'id="stream-latency-chart"' in page and "<svg" in page
+    assert page.count("<tr>") == min(len(rows), 10) + 1
