@@ -4,10 +4,11 @@
 
 For each rate: a fresh warehouse; a mock Kafka cluster hosted by this process
 (librdkafka's ``test.mock.num.brokers``, a real Kafka-protocol listener on 127.0.0.1); the
-streamer started as a subprocess under ``/usr/bin/time -v`` (defaults: 5,000 rows or 2 s per
-batch); once it is consuming, the generated events (``<landing>/events``, in event-time
-order, cycled if the run needs more) are produced at the rate for ``--seconds``; then the
-streamer drains the topic and stops when idle. Reported from ``marts.stream_metrics`` and
+streamer started as a subprocess under ``/usr/bin/time -v`` (2 s per batch, up to
+``--max-batch-rows``, default 20,000, so that batches grow when building takes longer);
+once it is consuming, the generated events (``<landing>/events``, in event-time order,
+cycled if the run needs more) are produced at the rate for ``--seconds``; then the streamer
+drains the topic and stops when idle. Reported from ``marts.stream_metrics`` and
 the streamer's progress lines:
 
 - achieved send rate, and landed rate over the sending window;
@@ -78,9 +79,14 @@ def _events(landing: Path, count: int) -> list[bytes]:
     return events
 
 
-def run_rate(rate: int, seconds: float, events: list[bytes], workdir: Path) -> RunResult:
+def run_rate(
+    rate: int, seconds: float, events: list[bytes], workdir: Path, max_batch_rows: int
+) -> RunResult:
     producer, address = start_mock_cluster()
-    database = workdir / f"stream_{rate}.duckdb"
+    # One path for every rate (removed in between): dbt's partial parse stays valid.
+    database = workdir / "stream.duckdb"
+    for leftover in (database, Path(f"{database}.wal")):
+        leftover.unlink(missing_ok=True)
     command = [
         "/usr/bin/time",
         "-v",
@@ -99,6 +105,8 @@ def run_rate(rate: int, seconds: float, events: list[bytes], workdir: Path) -> R
         str(database),
         "--stop-when-idle",
         "10",
+        "--max-batch-rows",
+        str(max_batch_rows),
     ]
     env = {"DBT_TARGET_PATH": str(workdir / "target"), "PYTHONUNBUFFERED": "1"}
     import os
@@ -203,12 +211,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--landing", type=Path, default=PROJECT_DIR / "landing")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--max-batch-rows",
+        type=int,
+        default=20000,
+        help="the streamer's --max-batch-rows (default 20000: batches grow with the rate)",
+    )
     args = parser.parse_args()
     rates = [int(rate) for rate in args.rates.split(",")]
     events = _events(args.landing, int(max(rates) * args.seconds) + 1)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-stream-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    results = [run_rate(rate, args.seconds, events, workdir) for rate in rates]
+    results = [run_rate(rate, args.seconds, events, workdir, args.max_batch_rows) for rate in rates]
     print()
     print(
         "| rate (events/s) | run | sent/s | landed/s | batches | p50 (median of batches)"
