@@ -181,14 +181,14 @@ class KafkaInput:
                     self._last_error = None
 
     def lag(self, next_offsets: dict[int, int]) -> int | None:
-        """Messages behind the high watermark, over the partitions the batch read."""
+        """Messages on the topic past ``next_offsets`` (asks the broker: a round trip)."""
         from confluent_kafka import TopicPartition
 
         total = 0
         for partition, offset in next_offsets.items():
             try:
                 _, high = self._consumer.get_watermark_offsets(
-                    TopicPartition(self.topic, partition), cached=True
+                    TopicPartition(self.topic, partition), timeout=2.0
                 )
             except Exception:  # noqa: BLE001 - lag is informative only
                 return None

@@ -305,13 +305,15 @@ def record_build(
     status: str,
     latencies: tuple[float, float, float] | None,
     model_seconds: dict[str, float],
+    lag_messages: int | None = None,
 ) -> None:
     """Fill in the build columns of the batches that this build included."""
     p50, p95, worst = latencies if latencies is not None else (None, None, None)
     con.execute(
         f"update {BATCHES} set features_built_at = ?, build_seconds = ?, build_status = ?,"
         " latency_p50_seconds = ?, latency_p95_seconds = ?, latency_max_seconds = ?,"
-        " model_seconds = ? where list_contains(?, batch_id)",
+        " model_seconds = ?, lag_messages = coalesce(?, lag_messages)"
+        " where list_contains(?, batch_id)",
         [
             built_at if status == "success" else None,
             build_seconds,
@@ -320,6 +322,7 @@ def record_build(
             p95,
             worst,
             json.dumps(model_seconds),
+            lag_messages,
             batch_ids,
         ],
     )

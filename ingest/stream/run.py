@@ -99,9 +99,11 @@ def _build_and_record(
     builder: WarmBuilder,
     batch_ids: list[str],
     sent_seconds: list[float],
-) -> tuple[BuildResult, tuple[float, float, float] | None]:
+    lag: Callable[[], int | None] = lambda: None,
+) -> tuple[BuildResult, tuple[float, float, float] | None, int | None]:
     result = builder.build()
     built_at = time.time()
+    lag_after = lag()
     latencies = (
         latency_figures(sent_seconds, built_at)
         if sent_seconds and result.status == "success"
@@ -117,8 +119,9 @@ def _build_and_record(
                 status=result.status,
                 latencies=latencies,
                 model_seconds=result.model_seconds,
+                lag_messages=lag_after,
             )
-    return result, latencies
+    return result, latencies, lag_after
 
 
 def _progress(
@@ -229,7 +232,7 @@ def _kafka_batch(
 ) -> bool:
     """Land and build one batch; False if a stop came before it could be landed."""
     next_offsets = batch.next_offsets()
-    lag = kafka.lag({**positions, **next_offsets})
+    landed_offsets = {**positions, **next_offsets}
     with turns.turn() as turn:
         if turn is None:
             return False
@@ -246,7 +249,7 @@ def _kafka_batch(
                     topic=topic,
                     batch_id=batch_id,
                     loaded_at=clock.next(),
-                    lag_messages=lag,
+                    lag_messages=None,
                 )
             except duckdb.Error as error:
                 raise StreamError(
@@ -254,7 +257,9 @@ def _kafka_batch(
                 ) from None
         land_seconds = time.perf_counter() - started
         sent = [ms / 1000.0 for ms in batch.sent_ms]
-        result, latencies = _build_and_record(turn, builder, [batch_id], sent)
+        result, latencies, lag = _build_and_record(
+            turn, builder, [batch_id], sent, lambda: kafka.lag(landed_offsets)
+        )
     positions.update(next_offsets)
     commit_error = kafka.commit(next_offsets)
     say(_progress(batch_id, len(batch), landed, lag, land_seconds, result, latencies))
@@ -334,7 +339,7 @@ def _folder_batch(
             return True
         # Each row's sent time is its file's modification time.
         sent = [mtimes[entry.path] for entry in loaded for _ in range(entry.rows_read)]
-        result, latencies = _build_and_record(turn, builder, [report.batch_id], sent)
+        result, latencies, _ = _build_and_record(turn, builder, [report.batch_id], sent)
     say(
         _progress(report.batch_id, messages, landed, None, land_seconds, result, latencies)
         + f" ({len(loaded)} files)"
