@@ -11,7 +11,7 @@ cycled if the run needs more) are produced at the rate for ``--seconds``; then t
 drains the topic and stops when idle. Reported from ``marts.stream_metrics`` and
 the streamer's progress lines:
 
-- achieved send rate, and landed rate over the sending window;
+- achieved send rate, and landed rate (messages / first send to last build);
 - latency sent -> features built: the median of the batches' p50, the 95th percentile and
   the maximum of the batches' p95, the maximum;
 - lag: the largest backlog a batch left, and how long the topic took to drain after the
@@ -132,16 +132,15 @@ def run_rate(
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    # A first message creates the topic (auto-created, 4 partitions) before the streamer
-    # reads its metadata; it is part of the run.
-    producer.produce(TOPIC, value=events[0])  # type: ignore[attr-defined]
-    producer.flush(10)  # type: ignore[attr-defined]
+    # A metadata request creates the topic (4 partitions) before the streamer reads it.
+    producer.list_topics(TOPIC, timeout=10)  # type: ignore[attr-defined]
     while not consuming.is_set():
         if process.poll() is not None:
             raise SystemExit(f"streamer exited: {process.stderr.read() if process.stderr else ''}")
         producer.poll(0.1)  # type: ignore[attr-defined]
     total = int(rate * seconds)
     started = time.monotonic()
+    send_start_wall = time.time()
     for index in range(total):
         due = started + index / rate
         delay = due - time.monotonic()
@@ -178,14 +177,14 @@ def run_rate(
             models.setdefault(name, []).append(float(value))
     p95s = sorted(float(row[2]) for row in rows)
     built_last = max(float(row[7]) for row in rows)
-    window = max(float(row[7]) for row in rows) - min(float(row[8]) for row in rows)
+    window = built_last - send_start_wall
     messages = sum(int(row[0]) for row in rows)
     drain = built_last - send_end_wall
     worst_p95 = p95s[-1]
     return RunResult(
         rate=rate,
         seconds=seconds,
-        sent=total + 1,
+        sent=total,
         send_rate=total / send_seconds,
         landed_rate=messages / window if window > 0 else 0.0,
         batches=len(rows),

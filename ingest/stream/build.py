@@ -16,6 +16,7 @@ streamer landed but was killed before building.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,9 @@ class WarmBuilder:
         if self._manifest is None:
             self.parse()
         if self._built_once:
-            command = ["run", "--select", " ".join(self.batch_models)]
+            # No manifest.json / run_results.json per batch: writing the manifest of the
+            # whole project is a fixed cost of every run, and nothing reads them.
+            command = ["run", "--no-write-json", "--select", " ".join(self.batch_models)]
         else:
             selection = " ".join(f"+{name}" for name in (*TARGET_MODELS, *METRICS_MODELS))
             command = [
@@ -189,6 +192,10 @@ def batch_models(manifest: object) -> list[str]:
 
 
 def _one_line(error: object) -> str:
+    """The telling line of a dbt error: the database's own message if there is one."""
     text = str(error or "unknown error").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines[1:]:
+        if re.match(r"^[A-Za-z ]+ Error: ", line):
+            return line
     return lines[0] if lines else text
