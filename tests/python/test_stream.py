@@ -31,6 +31,8 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_dbt
 
+from ingest.stream.build import release_warehouse
+
 pytestmark = pytest.mark.slow
 
 TOPIC = "user-events"
@@ -296,7 +298,7 @@ def test_streamed_tables_equal_a_full_refresh(streamed: Streamed, tmp_path: Path
         ["run", "--full-refresh", "--select", models], database=copy, target_path=tmp_path / "t"
     )
     assert result.success
-    # dbt keeps the copy open in this process: query through it, attach the streamed file.
+    release_warehouse()  # dbt-duckdb keeps the copy open otherwise
     with duckdb.connect(str(copy)) as con:
         con.execute("attach ? as streamed (read_only)", [str(streamed.database)])
         for relation in EVENT_MODELS:
