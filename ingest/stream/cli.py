@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -136,7 +135,9 @@ def _say(text: str) -> None:
 
 
 def _database(args: argparse.Namespace) -> Path:
-    return args.database or Path(os.environ.get("DUCKDB_PATH") or DEFAULT_DATABASE)
+    from ingest.settings import resolve
+
+    return args.database or resolve().database
 
 
 def run_stream(args: argparse.Namespace) -> int:

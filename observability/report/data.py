@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ingest.stream.report_section import read_stream_metrics
 from observability.errors import ReportDataError
 from observability.warehouse import quote_identifier, records, table_exists
 
@@ -33,6 +34,8 @@ class ReportData:
     metrics: list[dict[str, Any]]
     samples: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
+    # marts.stream_metrics, recent built batches (ingest.stream.report_section).
+    stream: list[dict[str, Any]] = field(default_factory=list)
 
 
 def failing_rows_sample(
@@ -177,4 +180,5 @@ def read_report_data(con: duckdb.DuckDBPyConnection, database: str) -> ReportDat
         metrics=_read_metrics(con),
         samples=checks.samples,
         deliveries=read_deliveries(con),
+        stream=read_stream_metrics(con),
     )

@@ -466,7 +466,9 @@ def test_locked_warehouse_names_the_holder(tmp_path: Path) -> None:
 
 
 def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
-    from ingest.stream.report_section import read_stream_metrics, stream_section
+    from ingest.stream.report_section import read_stream_metrics
+    from observability.report.data import ReportData
+    from observability.report.sections.streaming import render
 
     with duckdb.connect(str(streamed.database)) as con:
         rows = read_stream_metrics(con)
@@ -479,6 +481,8 @@ def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
         row["latency_p50_seconds"] <= row["latency_p95_seconds"] <= row["latency_max_seconds"]
         for row in rows
     )
-    page = stream_section(rows)
+    page = render(
+        ReportData(datetime.now(), "w", [], [], [], None, [], [], [], stream=rows)  # noqa: DTZ005
+    )
     assert 'id="stream-latency-chart"' in page and "<svg" in page
     assert page.count("<tr>") == min(len(rows), 10) + 1

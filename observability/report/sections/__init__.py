@@ -16,6 +16,7 @@ from observability.report.sections import (
     latest,
     metrics,
     reasons,
+    streaming,
 )
 
 SECTIONS: tuple[Callable[[ReportData], str], ...] = (
@@ -25,4 +26,5 @@ SECTIONS: tuple[Callable[[ReportData], str], ...] = (
     checks.render,
     deliveries.render,
     metrics.render,
+    streaming.render,
 )
