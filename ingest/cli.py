@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--limit", type=int, default=50)
     _add_database(quarantine)
 
+    lake = commands.add_parser(
+        "export-lake", help="write the raw tables as partitioned Parquet (a lake for Spark)"
+    )
+    lake.add_argument("--out", type=Path, default=Path("lake"), help="lake root to write")
+    _add_database(lake)
+
     from ingest.quality import report
 
     report.add_arguments(commands.add_parser("report", help="write the HTML data quality report"))
@@ -218,6 +224,17 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_lake(args: argparse.Namespace) -> int:
+    from ingest.lake import export_lake
+
+    database = args.database or default_database()
+    exported = export_lake(database, args.out)
+    print(f"exported {database} to {args.out}")
+    rows = [(item.table, item.rows, item.partitions, item.path) for item in exported]
+    print(format_table(["table", "rows", "partitions", "path"], rows))
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from ingest.quality import report
 
@@ -230,6 +247,7 @@ COMMANDS = {
     "ledger": _cmd_ledger,
     "quarantine": _cmd_quarantine,
     "report": _cmd_report,
+    "export-lake": _cmd_export_lake,
 }
 
 
