@@ -12,7 +12,8 @@ does everything, so Spark's start-up (JVM, metastore) is paid once:
    incremental path;
 3. for every model and seed the Spark build wrote: the same rows with the same values as the
    DuckDB build (multisets; decimals, integers, text, dates, timestamps exact; floats to a
-   relative 1e-9). One line per table, then `spark vs duckdb: N tables equal, M differ`.
+   relative 1e-9; the run's own `invocation_id` columns left out). One line per table, then
+   `spark vs duckdb: N tables equal, M differ`.
 
 Exit code: 0 when both builds pass and every table is equal, 1 otherwise.
 """
@@ -28,6 +29,9 @@ from pathlib import Path
 
 FLOAT_TOLERANCE = 1e-9
 FLOAT_TYPES = ("FLOAT", "DOUBLE", "REAL")
+# Columns that name the dbt invocation that wrote the row: each build has its own, so they
+# are left out of the comparison (and said so in the table's line).
+RUN_COLUMNS = frozenset({"invocation_id"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ def compare_tables(con, name: str, duck_table, spark_table) -> Comparison:
             return Comparison(
                 name, False, f"columns differ: only duckdb {only_duck}, only spark {only_spark}"
             )
-        columns = list(duck_types)
+        skipped = sorted(RUN_COLUMNS & set(duck_types))
+        columns = [c for c in duck_types if c not in RUN_COLUMNS]
         floats = [c for c in columns if duck_types[c].upper().startswith(FLOAT_TYPES)]
         exact = [c for c in columns if c not in floats]
 
@@ -138,7 +143,8 @@ def compare_tables(con, name: str, duck_table, spark_table) -> Comparison:
             return Comparison(
                 name, False, f"{differing} of {duck_rows} rows differ in columns {columns_off}"
             )
-        return Comparison(name, True, f"{duck_rows} rows, {len(columns)} columns")
+        note = f" (not compared: {', '.join(skipped)})" if skipped else ""
+        return Comparison(name, True, f"{duck_rows} rows, {len(columns)} columns{note}")
     finally:
         for side in ("duck_side", "spark_side"):
             con.execute(f"drop table if exists {side}_rows")

@@ -147,3 +147,12 @@ def test_comparison_is_exact_for_decimals_and_counts_rows() -> None:
     assert compare(con, "t", duck, duck).equal
     extra_row = pa.concat_tables([duck, duck.slice(0, 1)])
     assert "rows on duckdb" in compare(con, "t", duck, extra_row).detail
+
+
+def test_comparison_leaves_out_the_invocation_id() -> None:
+    compare = _compare_module().compare_tables
+    con = duckdb.connect()
+    duck = pa.table({"source_name": ["sales"], "invocation_id": ["run-a"]})
+    spark = pa.table({"source_name": ["sales"], "invocation_id": ["run-b"]})
+    result = compare(con, "t", duck, spark)
+    assert result.equal and "not compared: invocation_id" in result.detail
