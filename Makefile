@@ -34,7 +34,7 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt lint ci bench bench-large clean stream-demo
+        pytest test-dbt test-spark lint ci bench bench-large clean stream-demo
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,7 +42,7 @@ help:  ## List the targets.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-	    -c constraints.txt -e '.[dev]'
+	    -c constraints.txt -e '.[dev,spark]'
 	touch $@
 
 install: $(STAMP)  ## Create .venv from the exact pins (once).
@@ -101,6 +101,30 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) docs generate --target-path $(TEST_DIR)/target
 	scripts/coverage_gates.sh $(TEST_DIR)/target
 
+# Spark: the same small faulty data, landed in two loads (the days from SPARK_LATE_DAYS on come
+# second), each exported to a Parquet lake. scripts/spark_vs_duckdb.py builds the `spark`
+# selector on DuckDB, then on a local Spark over the first lake and again, incrementally, over
+# the second, and compares every table Spark built with DuckDB's.
+SPARK_TEST_DIR ?= target_test_spark
+SPARK_LATE_DAYS ?= 2026-10-1[1-4]
+test-spark: install  ## Build the SQL models on a local Spark; compare every table with DuckDB's.
+	rm -rf $(SPARK_TEST_DIR) target_spark && mkdir -p $(SPARK_TEST_DIR)
+	$(BIN)/python -m ingest generate --out $(SPARK_TEST_DIR)/landing --scale 0.2 --seed 7 \
+	    --days 14 --start-date $(START_DATE) --fault-rate 0.02
+	cp -r $(SPARK_TEST_DIR)/landing $(SPARK_TEST_DIR)/early
+	find $(SPARK_TEST_DIR)/early -path '*$(SPARK_LATE_DAYS)*' -delete
+	$(BIN)/python -m ingest load $(SPARK_TEST_DIR)/early --database $(SPARK_TEST_DIR)/test.duckdb
+	$(BIN)/python -m ingest export-lake --database $(SPARK_TEST_DIR)/test.duckdb \
+	    --out $(SPARK_TEST_DIR)/lake_early
+	$(BIN)/python -m ingest load $(SPARK_TEST_DIR)/landing --database $(SPARK_TEST_DIR)/test.duckdb
+	$(BIN)/python -m ingest export-lake --database $(SPARK_TEST_DIR)/test.duckdb \
+	    --out $(SPARK_TEST_DIR)/lake
+	SPARK_DIR=$(CURDIR)/$(SPARK_TEST_DIR)/spark $(BIN)/python scripts/spark_vs_duckdb.py \
+	    --duckdb $(SPARK_TEST_DIR)/test.duckdb --lake $(SPARK_TEST_DIR)/lake \
+	    --incremental-from $(SPARK_TEST_DIR)/lake_early \
+	    --duckdb-target-path $(SPARK_TEST_DIR)/target_duckdb --spark-target-path target_spark \
+	    --vars '{min_dqs: 90}'
+
 lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -127,4 +151,5 @@ stream-demo: install  ## After `make run`: replay events to a mock Kafka cluster
 	    VENV_BIN=$(BIN) scripts/stream_demo.sh
 
 clean:  ## Remove generated data, warehouse and dbt artefacts (keeps .venv).
-	rm -rf $(LANDING) warehouse target logs $(TEST_DIR) reports
+	rm -rf $(LANDING) warehouse target logs $(TEST_DIR) reports lake spark_warehouse \
+	    $(SPARK_TEST_DIR) target_spark

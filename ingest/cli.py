@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.stream import cli as stream_cli
 
     stream_cli.add_commands(commands)
+
+    lake = commands.add_parser(
+        "export-lake", help="write the raw tables as partitioned Parquet (a lake for Spark)"
+    )
+    lake.add_argument("--out", type=Path, default=Path("lake"), help="lake root to write")
+    _add_database(lake)
     return parser
 
 
@@ -251,6 +257,17 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return stream_cli.run_replay(args)
 
 
+def _cmd_export_lake(args: argparse.Namespace) -> int:
+    from ingest.lake import export_lake
+
+    database = args.database or default_database()
+    exported = export_lake(database, args.out)
+    print(f"exported {database} to {args.out}")
+    rows = [(item.table, item.rows, item.partitions, item.path) for item in exported]
+    print(format_table(["table", "rows", "partitions", "path"], rows))
+    return 0
+
+
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
@@ -261,6 +278,7 @@ COMMANDS = {
     "purge-expired": _cmd_privacy,
     "stream": _cmd_stream,
     "replay": _cmd_replay,
+    "export-lake": _cmd_export_lake,
 }
 
 

@@ -5,7 +5,7 @@
 #}
 {% macro quality_history_relation(identifier) -%}
     {{ return(api.Relation.create(
-        database=target.database,
+        database=target.get('database'),
         schema='audit',
         identifier=identifier,
         type='table',

@@ -1,8 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_by_partition_strategy(),
         unique_key='event_date',
+        partition_by=('event_date' if target.type == 'spark' else none),
         on_schema_change='fail',
     )
 }}

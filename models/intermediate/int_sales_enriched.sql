@@ -1,27 +1,33 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_by_partition_strategy(),
         unique_key='sale_id',
+        partition_by=('sale_date' if target.type == 'spark' else none),
         on_schema_change='fail',
     )
 }}
 {#-
-    Every column is computed from its own row, so a run only adds the staged rows loaded
-    after the newest _loaded_at already here: a new day costs that day. Rows never leave
-    stg_sales (validity depends on the row alone).
+    Every column is computed from its own row, so a run only rebuilds the sale dates of the
+    staged rows loaded after the newest _loaded_at already here (all rows of those dates, so
+    that Spark's insert_overwrite replaces whole sale_date partitions): a new day costs that
+    day. Rows never leave stg_sales (validity depends on the row alone).
 -#}
 with
 
 sales as (
     select * from {{ ref('stg_sales') }}
     {% if is_incremental() -%}
-        where _loaded_at > (
-            select
-                coalesce(
-                    max(already_built._loaded_at), cast('1900-01-01' as timestamp)
-                ) as cursor_at
-            from {{ this }} as already_built
+        where sale_date in (
+            select new_sales.sale_date
+            from {{ ref('stg_sales') }} as new_sales
+            where new_sales._loaded_at > (
+                select
+                    coalesce(
+                        max(already_built._loaded_at), cast('1900-01-01' as timestamp)
+                    ) as cursor_at
+                from {{ this }} as already_built
+            )
         )
     {%- endif %}
 ),

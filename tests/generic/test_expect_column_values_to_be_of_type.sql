@@ -1,6 +1,7 @@
 {#
     The column's declared type (information_schema.columns.data_type, e.g. BIGINT,
-    DECIMAL(18,2), TIMESTAMP) is `column_type` or one of `column_type_list`, compared
+    DECIMAL(18,2), TIMESTAMP; on Spark the adapter's DESCRIBE, with the expected names
+    translated by engine_type_name) is `column_type` or one of `column_type_list`, compared
     case-insensitively; a type written without parameters (DECIMAL) accepts any precision.
     A SQL column has one type for all its values, so `mostly` does not apply. Returns one row
     (column, actual type, expected types) when the type differs or the column is missing.
@@ -12,7 +13,10 @@
     column_type_list=none
 ) %}
 
-{%- set expected_types = column_type_list if column_type_list is not none else [column_type] %}
+{%- set expected_types = [] %}
+{%- for type_name in (column_type_list if column_type_list is not none else [column_type]) %}
+    {%- do expected_types.append(engine_type_name(type_name)) %}
+{%- endfor %}
 {%- if execute and (column_type is none and column_type_list is none) -%}
     {{ exceptions.raise_compiler_error(
         "expect_column_values_to_be_of_type needs column_type or column_type_list") }}
@@ -21,15 +25,7 @@
 with
 
 relation_columns as (
-    select
-        lower(column_name) as column_name,
-        upper(data_type) as data_type
-    from information_schema.columns
-    where
-        lower(table_catalog) = lower({{ sql_string_literal(model.database) }})
-        and lower(table_schema) = lower({{ sql_string_literal(model.schema) }})
-        and lower(table_name) = lower({{ sql_string_literal(model.identifier) }})
-        and lower(column_name) = lower({{ sql_string_literal(column_name) }})
+    {{ relation_column_types(model, column_name) }}
 ),
 
 expected as (

@@ -14,3 +14,15 @@
 {% macro duckdb__try_cast_as(expr, data_type) -%}
     try_cast({{ expr }} as {{ data_type }})
 {%- endmacro %}
+
+{#
+    Spark: try_cast (null on failure whatever spark.sql.ansi.enabled says). Spark has no JSON
+    type: JSON text stays a STRING (the caller validated it, e.g. with json_is_object).
+#}
+{% macro spark__try_cast_as(expr, data_type) -%}
+    {%- if data_type | lower == 'json' -%}
+        cast({{ expr }} as string)
+    {%- else -%}
+        try_cast({{ expr }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}

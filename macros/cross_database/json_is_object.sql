@@ -19,6 +19,10 @@
     )
 {%- endmacro %}
 
+{#
+    Spark: json_object_keys is null for invalid JSON and for any top-level value that is not
+    an object (schema_of_json would be simpler but only takes a constant).
+#}
 {% macro spark__json_is_object(expr) -%}
-    coalesce(schema_of_json({{ expr }}) like 'STRUCT<%', false)
+    coalesce(json_object_keys({{ expr }}) is not null, false)
 {%- endmacro %}

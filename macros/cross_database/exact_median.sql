@@ -16,6 +16,11 @@
     median(cast({{ expr }} as {{ data_type }}))
 {%- endmacro %}
 
+{#
+    Spark's percentile interpolates in DOUBLE. The mean of the two middle values has at most
+    the scale of `data_type` (the caller's promise above), so rounding the DOUBLE back to
+    `data_type` gives it exactly (values below about 1e9 at scale 6).
+#}
 {% macro spark__exact_median(expr, data_type) -%}
-    percentile(cast({{ expr }} as {{ data_type }}), 0.5)
+    cast(percentile(cast({{ expr }} as {{ data_type }}), 0.5) as {{ data_type }})
 {%- endmacro %}

@@ -34,3 +34,16 @@
         else try_cast({{ expr }} as timestamp)
     end
 {%- endmacro %}
+
+{#
+    Spark's cast honours offsets (the session time zone is UTC, see profiles.yml) but reads
+    +HH:MM and +HH only: a +HHMM offset gets its colon first.
+#}
+{% macro spark__parse_iso_timestamp_utc(expr) -%}
+    case
+        when {{ matches_pattern(expr, ml_data_pipeline.iso_timestamp_pattern()) }}
+            then try_cast(
+                regexp_replace({{ expr }}, '([+-][0-9]{2})([0-9]{2})$', '$1:$2') as timestamp
+            )
+    end
+{%- endmacro %}
