@@ -7,6 +7,7 @@
     plain decimal number > 0 with at most 2 non-zero decimals (a JSON number, or a string
     holding one). Offsets are converted to UTC; no offset means UTC.
 -#}
+{%- set raw_columns = ['user_id', 'event_type', 'timestamp', 'data'] -%}
 {%- set checks = [
     ('missing_user_id', 'user_id_text is null'),
     ('invalid_user_id', 'user_id_text is not null and user_id is null'),
@@ -36,15 +37,7 @@ accepted_event_types as (
 
 cleaned as (
     select
-        source.user_id as raw_user_id,
-        source.event_type as raw_event_type,
-        source.{{ adapter.quote('timestamp') }} as raw_timestamp,
-        source.data as raw_data,
-        source._extra,
-        source._batch_id,
-        source._source_file,
-        source._row_number,
-        source._loaded_at,
+        {{ raw_text_columns(raw_columns, 'source') }},
         {{ blank_to_null('source.user_id') }} as user_id_text,
         {{ blank_to_null('source.event_type') }} as event_type_text,
         {{ blank_to_null('source.' ~ adapter.quote('timestamp')) }} as timestamp_text,
@@ -106,17 +99,7 @@ final as (
         case
             when is_data_object then {{ try_cast_as('data_text', 'json') }}
         end as data,  -- noqa: RF04
-        raw_user_id,
-        raw_event_type,
-        raw_timestamp,
-        raw_data,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from parsed
 )
 
