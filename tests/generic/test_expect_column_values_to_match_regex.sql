@@ -14,17 +14,7 @@
 
 with
 
-rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
-),
-
-evaluated as (
-    select * from rows_in_scope
-    where {{ column_name }} is not null
-),
+{{ column_values_in_scope(model, column_name, row_condition) }},
 
 failing as (
     select * from evaluated

@@ -185,3 +185,22 @@ def test_gates_refuse_a_target_without_catalog(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "catalog.json missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "ok"),
+    [
+        ("models/staging/sales/stg_sales.sql", "stg_sales", True),
+        ("models/staging/ingest/stg_ingest__quarantine.sql", "stg_ingest__quarantine", True),
+        ("models/intermediate/quality/int_quality__counts.sql", "int_quality__counts", True),
+        ("models/features/user_event_features.sql", "user_event_features", True),
+        ("models/marts/ml/purchase_propensity.py", "purchase_propensity", True),
+        ("models/staging/sales/sales_clean.sql", "sales_clean", False),
+        ("models/intermediate/sessions.sql", "sessions", False),
+        ("models/features/int_user_features.sql", "int_user_features", False),
+        ("models/marts/stg_daily.sql", "stg_daily", False),
+        ("models/reports/daily.sql", "daily", False),
+    ],
+)
+def test_layer_naming_problem(path: str, name: str, ok: bool) -> None:
+    assert (project_rules.layer_naming_problem(path, name) is None) is ok

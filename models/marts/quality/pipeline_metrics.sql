@@ -1,6 +1,6 @@
 {#
-    The design's pipeline metrics, one row per dbt invocation, for the latest load batch
-    finished before the invocation started:
+    The design's pipeline metrics (docs/design.md), one row per dbt invocation, for the latest
+    load batch finished before the invocation started:
     - T (throughput): load_throughput_rows_per_second = batch rows / load seconds;
       build_throughput_rows_per_second = raw rows in the warehouse / build seconds (every
       build re-reads all raw rows through the staging views).

@@ -38,9 +38,7 @@ accepted_event_types as (
 cleaned as (
     select
         {{ raw_text_columns(raw_columns, 'source') }},
-        {{ blank_to_null('source.user_id') }} as user_id_text,
-        {{ blank_to_null('source.event_type') }} as event_type_text,
-        {{ blank_to_null('source.' ~ adapter.quote('timestamp')) }} as timestamp_text,
+        {{ trimmed_text_columns(['user_id', 'event_type', 'timestamp'], 'source') }},
         nullif({{ blank_to_null('source.data') }}, 'null') as data_text,
         accepted_event_types.event_type is not null as is_accepted_event_type
     from source

@@ -36,12 +36,10 @@ product_categories as (
 cleaned as (
     select
         {{ raw_text_columns(raw_columns, 'source') }},
-        {{ blank_to_null('source.product_id') }} as product_id_text,
+        {{ trimmed_text_columns(
+            ['product_id', 'category', 'price', 'rating', 'updated_at'], 'source'
+        ) }},
         {{ blank_to_null('source.name') }} as product_name,
-        {{ blank_to_null('source.category') }} as category_text,
-        {{ blank_to_null('source.price') }} as price_text,
-        {{ blank_to_null('source.rating') }} as rating_text,
-        {{ blank_to_null('source.updated_at') }} as updated_at_text,
         {{ extract_pattern(
             'source._source_file', '(^|/)products_([0-9]{4}-[0-9]{2}-[0-9]{2})[.][^/]*$', 2
         ) }} as snapshot_date_text,

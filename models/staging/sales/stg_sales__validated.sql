@@ -31,11 +31,7 @@ source as (
 cleaned as (
     select
         {{ raw_text_columns(raw_columns) }},
-        {{ blank_to_null(adapter.quote('date')) }} as date_text,
-        {{ blank_to_null('product_id') }} as product_id_text,
-        {{ blank_to_null('quantity') }} as quantity_text,
-        {{ blank_to_null('price') }} as price_text,
-        {{ blank_to_null('customer_id') }} as customer_id_text
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 

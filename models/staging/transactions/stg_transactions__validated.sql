@@ -29,10 +29,7 @@ source as (
 cleaned as (
     select
         {{ raw_text_columns(raw_columns) }},
-        {{ blank_to_null('transaction_id') }} as transaction_id_text,
-        {{ blank_to_null('user_id') }} as user_id_text,
-        {{ blank_to_null('amount') }} as amount_text,
-        {{ blank_to_null(adapter.quote('timestamp')) }} as timestamp_text
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 

@@ -34,10 +34,7 @@ source as (
 cleaned as (
     select
         {{ raw_text_columns(raw_columns) }},
-        {{ blank_to_null('user_id') }} as user_id_text,
-        {{ blank_to_null('page_views') }} as page_views_text,
-        {{ blank_to_null('session_duration') }} as session_duration_text,
-        {{ blank_to_null(adapter.quote('timestamp')) }} as timestamp_text
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 
