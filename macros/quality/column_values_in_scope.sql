@@ -6,10 +6,7 @@
 #}
 {% macro column_values_in_scope(model, column_name, row_condition=none) -%}
 rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    {{ rows_in_scope(model, row_condition) }}
 ),
 
 evaluated as (

@@ -15,25 +15,16 @@
     mostly=1.0
 ) %}
 
-{%- if execute and (min_value is none and max_value is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_column_values_to_be_between needs min_value or max_value") }}
-{%- endif %}
-
 with
 
 {{ column_values_in_scope(model, column_name, row_condition) }},
 
 failing as (
     select * from evaluated
-    where
-        false
-        {%- if min_value is not none %}
-            or not ({{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }})
-        {%- endif %}
-        {%- if max_value is not none %}
-            or not ({{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }})
-        {%- endif %}
+    where {{ breaks_bounds(
+        'expect_column_values_to_be_between',
+        column_name, min_value, max_value, strict_min, strict_max
+    ) }}
 ),
 
 {{ mostly_failing_rows(mostly) }}

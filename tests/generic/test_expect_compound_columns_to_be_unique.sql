@@ -23,10 +23,7 @@
 with
 
 rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    {{ rows_in_scope(model, row_condition) }}
 ),
 
 evaluated as (

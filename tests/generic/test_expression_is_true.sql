@@ -15,10 +15,7 @@
 with
 
 evaluated as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    {{ rows_in_scope(model, row_condition) }}
 ),
 
 failing as (
