@@ -8,7 +8,8 @@
 #   1. check_docs.py: every source, model, column, seed, snapshot, macro and custom test has
 #      a description (100%: a single undocumented model fails it).
 #   2. dbt-coverage doc coverage of columns   >= DOC_COVERAGE_MIN  (default 0.95)
-#   3. dbt-coverage test coverage of columns  >= TEST_COVERAGE_MIN (default 0.90)
+#   3. test coverage of columns  >= TEST_COVERAGE_MIN (default 0.90): dbt-coverage's, where a
+#      column typed by an enforced model contract counts as tested (contract_test_coverage.py)
 #   4. dbt-score: project >= SCORE_PROJECT_MIN (8.0), every model/source/seed/snapshot/macro
 #      >= SCORE_ITEM_MIN (6.0). The project rules in scripts/dbt_score_rules make a model
 #      without a primary-key test score 0.
@@ -50,9 +51,15 @@ gate "every item documented" "$bin/python" scripts/check_docs.py --target-dir "$
 gate "doc coverage >= $doc_min" "$bin/dbt-coverage" compute doc \
     --project-dir "$project_dir" --run-artifacts-dir "$target" \
     --cov-report "$target/coverage_doc.json" --cov-fail-under "$doc_min"
-gate "test coverage >= $test_min" "$bin/dbt-coverage" compute test \
-    --project-dir "$project_dir" --run-artifacts-dir "$target" \
-    --cov-report "$target/coverage_test.json" --cov-fail-under "$test_min"
+test_coverage() {  # dbt-coverage's report, then contracts count as tests of typed columns
+    "$bin/dbt-coverage" compute test \
+        --project-dir "$project_dir" --run-artifacts-dir "$target" \
+        --cov-report "$target/coverage_test.json" \
+        && "$bin/python" scripts/contract_test_coverage.py \
+            --report "$target/coverage_test.json" --manifest "$target/manifest.json" \
+            --fail-under "$test_min"
+}
+gate "test coverage >= $test_min" test_coverage
 gate "dbt-score project >= $project_min, items >= $item_min" "$bin/dbt-score" lint \
     --manifest "$target/manifest.json" \
     --namespace dbt_score.rules --namespace scripts.dbt_score_rules \

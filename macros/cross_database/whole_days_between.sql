@@ -26,3 +26,7 @@
         / 86400000000
     ) as {{ dbt.type_bigint() }})
 {%- endmacro %}
+
+{% macro duckdb__whole_days_between(start_at, end_at) -%}
+    {{ default__whole_days_between(start_at, end_at) }}
+{%- endmacro %}

@@ -97,3 +97,38 @@ def description_states_grain(model: Model) -> RuleViolation | None:
     if not re.search(r"\bone row per\b", model.description or "", re.IGNORECASE):
         return RuleViolation(message='Description does not state the grain ("One row per").')
     return None
+
+
+# The model layers: the folder under models/ a model lives in, and the prefix its name
+# carries. staging and intermediate models are steps (stg_<source>..., int_<what>...);
+# features (ML-ready tables at a stated grain) and marts (what people and services read)
+# are named for what they hold, so they carry neither step prefix.
+LAYER_PREFIXES: dict[str, str] = {
+    "staging": "stg_",
+    "intermediate": "int_",
+    "features": "",
+    "marts": "",
+}
+_STEP_PREFIXES = tuple(prefix for prefix in LAYER_PREFIXES.values() if prefix)
+
+
+def layer_naming_problem(original_file_path: str, name: str) -> str | None:
+    """Say why a model's folder or name breaks the layer rules, or None."""
+    parts = original_file_path.replace("\\", "/").split("/")
+    layer = parts[1] if len(parts) > 2 and parts[0] == "models" else None
+    if layer not in LAYER_PREFIXES:
+        known = ", ".join(f"models/{folder}/" for folder in LAYER_PREFIXES)
+        return f"{original_file_path} is in no layer ({known})."
+    prefix = LAYER_PREFIXES[layer]
+    if prefix and not name.startswith(prefix):
+        return f"A {layer} model is named {prefix}<...>, not {name}."
+    if not prefix and name.startswith(_STEP_PREFIXES):
+        return f"A {layer} model is named for what it holds, without a step prefix: {name}."
+    return None
+
+
+@rule(severity=Severity.HIGH)
+def model_is_named_for_its_layer(model: Model) -> RuleViolation | None:
+    """A model lives in a layer (staging, intermediate, features, marts) and is named for it."""
+    problem = layer_naming_problem(model.original_file_path, model.name)
+    return RuleViolation(message=problem) if problem else None

@@ -14,11 +14,6 @@
     row_condition=none
 ) %}
 
-{%- if execute and (min_value is none and max_value is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_column_mean_to_be_between needs min_value or max_value") }}
-{%- endif %}
-
 with
 
 observed as (
@@ -35,12 +30,10 @@ final as (
     select * from observed
     where
         observed_mean is null
-        {%- if min_value is not none %}
-            or not (observed_mean {{ '>' if strict_min else '>=' }} {{ min_value }})
-        {%- endif %}
-        {%- if max_value is not none %}
-            or not (observed_mean {{ '<' if strict_max else '<=' }} {{ max_value }})
-        {%- endif %}
+        or {{ breaks_bounds(
+            'expect_column_mean_to_be_between',
+            'observed_mean', min_value, max_value, strict_min, strict_max
+        ) }}
 )
 
 select * from final

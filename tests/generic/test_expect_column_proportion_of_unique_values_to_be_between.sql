@@ -11,12 +11,6 @@
     row_condition=none
 ) %}
 
-{%- if execute and (min_value is none and max_value is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_column_proportion_of_unique_values_to_be_between needs min_value or max_value"
-    ) }}
-{%- endif %}
-
 with
 
 counts as (
@@ -42,12 +36,10 @@ final as (
     select * from observed
     where
         observed_proportion is null
-        {%- if min_value is not none %}
-            or observed_proportion < {{ min_value }}
-        {%- endif %}
-        {%- if max_value is not none %}
-            or observed_proportion > {{ max_value }}
-        {%- endif %}
+        or {{ breaks_bounds(
+            'expect_column_proportion_of_unique_values_to_be_between',
+            'observed_proportion', min_value, max_value
+        ) }}
 )
 
 select * from final

@@ -15,54 +15,19 @@
     mostly=1.0
 ) %}
 
-{%- if execute and (min_value is none and max_value is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_column_values_to_be_between needs min_value or max_value") }}
-{%- endif %}
-
 with
 
-rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
-),
-
-evaluated as (
-    select * from rows_in_scope
-    where {{ column_name }} is not null
-),
+{{ column_values_in_scope(model, column_name, row_condition) }},
 
 failing as (
     select * from evaluated
-    where
-        false
-        {%- if min_value is not none %}
-            or not ({{ column_name }} {{ '>' if strict_min else '>=' }} {{ min_value }})
-        {%- endif %}
-        {%- if max_value is not none %}
-            or not ({{ column_name }} {{ '<' if strict_max else '<=' }} {{ max_value }})
-        {%- endif %}
-),
-
-evaluated_count as (
-    select count(*) as evaluated_rows from evaluated
-),
-
-failing_count as (
-    select count(*) as failing_rows from failing
-),
-
-final as (
-    select failing.*
-    from failing
-    cross join evaluated_count
-    cross join failing_count
-    where {{ mostly_is_breached(
-        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    where {{ breaks_bounds(
+        'expect_column_values_to_be_between',
+        column_name, min_value, max_value, strict_min, strict_max
     ) }}
-)
+),
+
+{{ mostly_failing_rows(mostly) }}
 
 select * from final
 

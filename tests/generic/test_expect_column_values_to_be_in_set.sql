@@ -19,17 +19,7 @@
 
 with
 
-rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
-),
-
-evaluated as (
-    select * from rows_in_scope
-    where {{ column_name }} is not null
-),
+{{ column_values_in_scope(model, column_name, row_condition) }},
 
 failing as (
     select * from evaluated
@@ -41,23 +31,7 @@ failing as (
     )
 ),
 
-evaluated_count as (
-    select count(*) as evaluated_rows from evaluated
-),
-
-failing_count as (
-    select count(*) as failing_rows from failing
-),
-
-final as (
-    select failing.*
-    from failing
-    cross join evaluated_count
-    cross join failing_count
-    where {{ mostly_is_breached(
-        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
-    ) }}
-)
+{{ mostly_failing_rows(mostly) }}
 
 select * from final
 

@@ -23,10 +23,7 @@
 with
 
 rows_in_scope as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    {{ rows_in_scope(model, row_condition) }}
 ),
 
 evaluated as (
@@ -50,23 +47,7 @@ failing as (
     where n_records_with_values > 1
 ),
 
-evaluated_count as (
-    select count(*) as evaluated_rows from evaluated
-),
-
-failing_count as (
-    select count(*) as failing_rows from failing
-),
-
-final as (
-    select failing.*
-    from failing
-    cross join evaluated_count
-    cross join failing_count
-    where {{ mostly_is_breached(
-        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
-    ) }}
-)
+{{ mostly_failing_rows(mostly) }}
 
 select * from final
 

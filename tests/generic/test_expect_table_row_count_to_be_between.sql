@@ -9,11 +9,6 @@
     row_condition=none
 ) %}
 
-{%- if execute and (min_value is none and max_value is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_table_row_count_to_be_between needs min_value or max_value") }}
-{%- endif %}
-
 with
 
 row_counts as (
@@ -26,14 +21,9 @@ row_counts as (
 
 final as (
     select * from row_counts
-    where
-        false
-        {%- if min_value is not none %}
-            or row_count < {{ min_value }}
-        {%- endif %}
-        {%- if max_value is not none %}
-            or row_count > {{ max_value }}
-        {%- endif %}
+    where {{ breaks_bounds(
+        'expect_table_row_count_to_be_between', 'row_count', min_value, max_value
+    ) }}
 )
 
 select * from final

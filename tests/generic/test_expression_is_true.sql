@@ -15,10 +15,7 @@
 with
 
 evaluated as (
-    select * from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    {{ rows_in_scope(model, row_condition) }}
 ),
 
 failing as (
@@ -30,23 +27,7 @@ failing as (
     {%- endif %}
 ),
 
-evaluated_count as (
-    select count(*) as evaluated_rows from evaluated
-),
-
-failing_count as (
-    select count(*) as failing_rows from failing
-),
-
-final as (
-    select failing.*
-    from failing
-    cross join evaluated_count
-    cross join failing_count
-    where {{ mostly_is_breached(
-        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
-    ) }}
-)
+{{ mostly_failing_rows(mostly) }}
 
 select * from final
 

@@ -33,23 +33,7 @@ failing as (
     where parents.parent_key is null
 ),
 
-children_count as (
-    select count(*) as evaluated_rows from children
-),
-
-failing_count as (
-    select count(*) as failing_rows from failing
-),
-
-final as (
-    select failing.*
-    from failing
-    cross join children_count
-    cross join failing_count
-    where {{ mostly_is_breached(
-        'children_count.evaluated_rows', 'failing_count.failing_rows', mostly
-    ) }}
-)
+{{ mostly_failing_rows(mostly, evaluated='children') }}
 
 select * from final
 

@@ -29,6 +29,9 @@ check_docs = load_module("check_docs", PROJECT_DIR / "scripts" / "check_docs.py"
 project_rules = load_module(
     "project_rules", PROJECT_DIR / "scripts" / "dbt_score_rules" / "project_rules.py"
 )
+contract_test_coverage = load_module(
+    "contract_test_coverage", PROJECT_DIR / "scripts" / "contract_test_coverage.py"
+)
 
 
 # --- check_docs on hand-made manifests ----------------------------------------------------
@@ -185,3 +188,73 @@ def test_gates_refuse_a_target_without_catalog(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "catalog.json missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "ok"),
+    [
+        ("models/staging/sales/stg_sales.sql", "stg_sales", True),
+        ("models/staging/ingest/stg_ingest__quarantine.sql", "stg_ingest__quarantine", True),
+        ("models/intermediate/quality/int_quality__counts.sql", "int_quality__counts", True),
+        ("models/features/user_event_features.sql", "user_event_features", True),
+        ("models/marts/ml/purchase_propensity.py", "purchase_propensity", True),
+        ("models/staging/sales/sales_clean.sql", "sales_clean", False),
+        ("models/intermediate/sessions.sql", "sessions", False),
+        ("models/features/int_user_features.sql", "int_user_features", False),
+        ("models/marts/stg_daily.sql", "stg_daily", False),
+        ("models/reports/daily.sql", "daily", False),
+    ],
+)
+def test_layer_naming_problem(path: str, name: str, ok: bool) -> None:
+    assert (project_rules.layer_naming_problem(path, name) is None) is ok
+
+
+# --- test coverage: an enforced contract counts as a test of its typed columns -----------
+
+
+def coverage_files(tmp_path: Path, *, enforced: bool) -> tuple[Path, Path]:
+    report = {
+        "covered": 1,
+        "total": 4,
+        "tables": [
+            {
+                "name": "staging.stg_x",
+                "columns": [
+                    {"name": "x_id", "covered": 1},
+                    {"name": "amount", "covered": 0},
+                    {"name": "untyped", "covered": 0},
+                ],
+            },
+            {"name": "raw.x", "columns": [{"name": "amount", "covered": 0}]},
+        ],
+    }
+    model = {
+        "resource_type": "model",
+        "name": "stg_x",
+        "schema": "staging",
+        "config": {"contract": {"enforced": enforced}},
+        "columns": {
+            "x_id": {"data_type": "bigint"},
+            "amount": {"data_type": "decimal(18,2)"},
+            "untyped": {},
+        },
+    }
+    report_path, manifest_path = tmp_path / "report.json", tmp_path / "manifest.json"
+    report_path.write_text(json.dumps(report))
+    manifest_path.write_text(json.dumps({"nodes": {"model.p.stg_x": model}}))
+    return report_path, manifest_path
+
+
+@pytest.mark.parametrize(("enforced", "fail_under", "code"), [(True, 0.5, 0), (False, 0.5, 1)])
+def test_contracted_columns_count_as_tested(
+    tmp_path: Path, enforced: bool, fail_under: float, code: int
+) -> None:
+    """Typed columns of an enforced contract count (2 of 4); without it only 1 of 4 does."""
+    report, manifest = coverage_files(tmp_path, enforced=enforced)
+    argv = ["--report", str(report), "--manifest", str(manifest), "--fail-under", str(fail_under)]
+    assert contract_test_coverage.main(argv) == code
+
+
+def test_contract_coverage_refuses_a_missing_report(tmp_path: Path) -> None:
+    argv = ["--report", str(tmp_path / "no.json"), "--manifest", str(tmp_path / "no.json")]
+    assert contract_test_coverage.main([*argv, "--fail-under", "0.9"]) == 2

@@ -295,3 +295,13 @@ def test_valid_decimals_keep_the_raw_value_exactly(
         assert rows
         wrong = [(text, staged) for text, staged in rows if Decimal(text.strip()) != staged]
         assert not wrong, f"{source}.{column}: {len(wrong)} values changed, e.g. {wrong[:3]}"
+
+
+def test_dbt_landed_sources_are_the_ingest_contracts() -> None:
+    """dbt's one list of sources (var landed_sources) names the contracts, in their order."""
+    import yaml
+
+    from ingest.contracts import CONTRACTS
+
+    project = yaml.safe_load((Path(__file__).parents[2] / "dbt_project.yml").read_text())
+    assert project["vars"]["landed_sources"] == list(CONTRACTS)

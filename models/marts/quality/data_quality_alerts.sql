@@ -13,15 +13,7 @@ rejections as (
 ),
 
 latest_batches as (
-    select
-        source_name,
-        batch_id,
-        batch_loaded_at,
-        total_rows,
-        valid_rows,
-        rejected_rows,
-        dqs
-    from scores
+    select * from scores
     where is_latest_batch
 ),
 

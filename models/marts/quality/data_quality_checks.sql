@@ -1,12 +1,13 @@
 {#
-    A view over the append-only audit.run_results_history written by the on-run-end hook,
-    not a table: `dbt build --full-refresh` rebuilds the view and never touches the history,
-    and the view shows the invocation that just finished as soon as its hook has run.
+    A view over the append-only audit.run_results_history written by the on-run-end hook
+    (through stg_audit__run_results_history), not a table: `dbt build --full-refresh`
+    rebuilds the view and never touches the history, and the view shows the invocation that
+    just finished as soon as its hook has run.
 #}
 with
 
 run_results as (
-    select * from {{ source('audit', 'run_results_history') }}
+    select * from {{ ref('stg_audit__run_results_history') }}
 ),
 
 data_tests as (

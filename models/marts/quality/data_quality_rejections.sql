@@ -1,20 +1,11 @@
-{%- set source_names = quality_source_names() -%}
-
 with
 
 quarantine as (
-    select * from {{ source('raw', '_quarantine') }}
+    select * from {{ ref('stg_ingest__quarantine') }}
 ),
 
 rejected as (
-    {% for source_name in source_names -%}
-        select
-            '{{ source_name }}' as source_name,
-            _batch_id as batch_id,
-            rejection_reasons
-        from {{ ref('stg_' ~ source_name ~ '__rejected') }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor -%}
+    {{ union_landed_sources('__rejected', ['_batch_id as batch_id', 'rejection_reasons']) }}
 ),
 
 staging_reasons as (
@@ -39,14 +30,14 @@ staging_counts as (
 
 quarantine_counts as (
     select
-        source as source_name,
-        _batch_id as batch_id,
+        source_name,
+        batch_id,
         'loader' as rejected_by,
         'quarantine' as rejection_reason,
         reason as rejection_detail,
         count(*) as rejected_rows
     from quarantine
-    group by source, _batch_id, reason
+    group by source_name, batch_id, reason
 ),
 
 final as (

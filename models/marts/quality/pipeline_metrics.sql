@@ -1,6 +1,6 @@
 {#
-    The design's pipeline metrics, one row per dbt invocation, for the latest load batch
-    finished before the invocation started:
+    The design's pipeline metrics (docs/design.md), one row per dbt invocation, for the latest
+    load batch finished before the invocation started:
     - T (throughput): load_throughput_rows_per_second = batch rows / load seconds;
       build_throughput_rows_per_second = raw rows in the warehouse / build seconds (every
       build re-reads all raw rows through the staging views).
@@ -18,15 +18,15 @@
 with
 
 run_results as (
-    select * from {{ source('audit', 'run_results_history') }}
+    select * from {{ ref('stg_audit__run_results_history') }}
 ),
 
 dqs_history as (
-    select * from {{ source('audit', 'dqs_history') }}
+    select * from {{ ref('stg_audit__dqs_history') }}
 ),
 
-ledger as (
-    select * from {{ source('raw', '_load_ledger') }}
+source_batch_counts as (
+    select * from {{ ref('int_quality__source_batch_counts') }}
 ),
 
 invocations as (
@@ -55,12 +55,12 @@ invocations as (
 batches as (
     select
         batch_id,
-        min(started_at) as load_started_at,
-        max(finished_at) as load_finished_at,
+        min(load_started_at) as load_started_at,
+        max(load_finished_at) as load_finished_at,
         sum(rows_read) as batch_rows,
-        sum(size_bytes) as batch_bytes
-    from ledger
-    where status = 'loaded'
+        sum(bytes_read) as batch_bytes
+    from source_batch_counts
+    where files_loaded is not null
     group by batch_id
 ),
 

@@ -9,6 +9,7 @@
     Minimisation (docs/privacy.md): data.ip_address is truncated to its network and emails in
     data.query / search_query are masked; raw_data keeps the text as landed (staging only).
 -#}
+{%- set raw_columns = ['user_id', 'event_type', 'timestamp', 'data'] -%}
 {%- set checks = [
     ('missing_user_id', 'user_id_text is null'),
     ('invalid_user_id', 'user_id_text is not null and user_id is null'),
@@ -38,18 +39,8 @@ accepted_event_types as (
 
 cleaned as (
     select
-        source.user_id as raw_user_id,
-        source.event_type as raw_event_type,
-        source.{{ adapter.quote('timestamp') }} as raw_timestamp,
-        source.data as raw_data,
-        source._extra,
-        source._batch_id,
-        source._source_file,
-        source._row_number,
-        source._loaded_at,
-        {{ blank_to_null('source.user_id') }} as user_id_text,
-        {{ blank_to_null('source.event_type') }} as event_type_text,
-        {{ blank_to_null('source.' ~ adapter.quote('timestamp')) }} as timestamp_text,
+        {{ raw_text_columns(raw_columns, 'source') }},
+        {{ trimmed_text_columns(['user_id', 'event_type', 'timestamp'], 'source') }},
         nullif({{ blank_to_null('source.data') }}, 'null') as data_text,
         accepted_event_types.event_type is not null as is_accepted_event_type
     from source
@@ -117,17 +108,7 @@ final as (
                     minimise_event_payload('data_text', 'ip_network'), 'json'
                 ) }}
         end as data,  -- noqa: RF04
-        raw_user_id,
-        raw_event_type,
-        raw_timestamp,
-        raw_data,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from parsed
 )
 

@@ -1,24 +1,11 @@
-with
-
-validated as (
-    select * from {{ ref('stg_products__validated') }}
-),
-
-final as (
-    select
-        product_id,
-        product_name,
-        category,
-        price,
-        rating,
-        updated_at,
-        snapshot_date,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at
-    from validated
-    where rejection_reason_count = 0
-)
-
-select * from final
+{#
+    The valid products rows (no rejection reason), typed (the rules live in
+    stg_products__validated).
+#}
+{{ staged_rows(
+    'stg_products__validated',
+    [
+        'product_id', 'product_name', 'category', 'price', 'rating', 'updated_at',
+        'snapshot_date',
+    ]
+) }}

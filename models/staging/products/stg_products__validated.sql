@@ -6,6 +6,7 @@
     A (product_id, snapshot_date) pair seen twice among otherwise valid rows keeps the latest
     loaded row; the others are `duplicate` (this protects the key of stg_products).
 -#}
+{%- set raw_columns = ['product_id', 'name', 'category', 'price', 'rating', 'updated_at'] -%}
 {%- set field_checks = [
     ('missing_product_id', 'product_id_text is null'),
     ('invalid_product_id', 'product_id_text is not null and product_id is null'),
@@ -34,23 +35,11 @@ product_categories as (
 
 cleaned as (
     select
-        source.product_id as raw_product_id,
-        source.name as raw_name,
-        source.category as raw_category,
-        source.price as raw_price,
-        source.rating as raw_rating,
-        source.updated_at as raw_updated_at,
-        source._extra,
-        source._batch_id,
-        source._source_file,
-        source._row_number,
-        source._loaded_at,
-        {{ blank_to_null('source.product_id') }} as product_id_text,
+        {{ raw_text_columns(raw_columns, 'source') }},
+        {{ trimmed_text_columns(
+            ['product_id', 'category', 'price', 'rating', 'updated_at'], 'source'
+        ) }},
         {{ blank_to_null('source.name') }} as product_name,
-        {{ blank_to_null('source.category') }} as category_text,
-        {{ blank_to_null('source.price') }} as price_text,
-        {{ blank_to_null('source.rating') }} as rating_text,
-        {{ blank_to_null('source.updated_at') }} as updated_at_text,
         {{ extract_pattern(
             'source._source_file', '(^|/)products_([0-9]{4}-[0-9]{2}-[0-9]{2})[.][^/]*$', 2
         ) }} as snapshot_date_text,
@@ -72,25 +61,12 @@ parsed as (
     from cleaned
 ),
 
-flagged as (
-    select
-        *,
-        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
-    from parsed
-),
-
 ranked as (
     select
         *,
-        coalesce(
-            is_otherwise_valid
-            and row_number() over (
-                partition by is_otherwise_valid, product_id, snapshot_date
-                order by {{ lineage_recency_order() }}
-            ) > 1,
-            false
-        ) as is_superseded_duplicate
-    from flagged
+        {{ is_superseded_duplicate(field_checks, ['product_id', 'snapshot_date']) }}
+            as is_superseded_duplicate
+    from parsed
 ),
 
 final as (
@@ -102,19 +78,7 @@ final as (
         case when rating between 0 and 5 then cast(rating as decimal(4, 2)) end as rating,
         updated_at,
         snapshot_date,
-        raw_product_id,
-        raw_name,
-        raw_category,
-        raw_price,
-        raw_rating,
-        raw_updated_at,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from ranked
 )
 

@@ -1,23 +1,8 @@
-with
-
-validated as (
-    select * from {{ ref('stg_sales__validated') }}
-),
-
-final as (
-    select
-        sale_id,
-        sale_date,
-        product_id,
-        customer_id,
-        quantity,
-        price,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at
-    from validated
-    where rejection_reason_count = 0
-)
-
-select * from final
+{#
+    The valid sales rows (no rejection reason), typed (the rules live in
+    stg_sales__validated).
+#}
+{{ staged_rows(
+    'stg_sales__validated',
+    ['sale_id', 'sale_date', 'product_id', 'customer_id', 'quantity', 'price']
+) }}

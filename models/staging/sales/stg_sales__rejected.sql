@@ -1,25 +1,9 @@
-with
-
-validated as (
-    select * from {{ ref('stg_sales__validated') }}
-),
-
-final as (
-    select
-        raw_date as {{ adapter.quote('date') }},
-        raw_product_id as product_id,
-        raw_quantity as quantity,
-        raw_price as price,
-        raw_customer_id as customer_id,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        rejection_reasons,
-        rejection_reason_count
-    from validated
-    where rejection_reason_count > 0
-)
-
-select * from final
+{#
+    The rejected sales rows: raw text, lineage and rejection reasons (the rules live in
+    stg_sales__validated).
+#}
+{{ staged_rows(
+    'stg_sales__validated',
+    ['date', 'product_id', 'quantity', 'price', 'customer_id'],
+    rejected=true
+) }}

@@ -4,6 +4,7 @@
     Reason order (fixed): date, product_id, quantity, price, customer_id.
     Exact duplicate rows are kept: no order id tells them apart.
 -#}
+{%- set raw_columns = ['date', 'product_id', 'quantity', 'price', 'customer_id'] -%}
 {%- set checks = [
     ('missing_date', 'date_text is null'),
     ('invalid_date', 'date_text is not null and sale_date is null'),
@@ -29,21 +30,8 @@ source as (
 
 cleaned as (
     select
-        {{ adapter.quote('date') }} as raw_date,
-        product_id as raw_product_id,
-        quantity as raw_quantity,
-        price as raw_price,
-        customer_id as raw_customer_id,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ blank_to_null(adapter.quote('date')) }} as date_text,
-        {{ blank_to_null('product_id') }} as product_id_text,
-        {{ blank_to_null('quantity') }} as quantity_text,
-        {{ blank_to_null('price') }} as price_text,
-        {{ blank_to_null('customer_id') }} as customer_id_text
+        {{ raw_text_columns(raw_columns) }},
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 
@@ -66,18 +54,7 @@ final as (
         customer_id,
         quantity,
         price,
-        raw_date,
-        raw_product_id,
-        raw_quantity,
-        raw_price,
-        raw_customer_id,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from parsed
 )
 

@@ -6,6 +6,7 @@
     each id is kept and the others are `duplicate`. A row with another fault gets only its own
     reasons and does not compete.
 -#}
+{%- set raw_columns = ['transaction_id', 'user_id', 'amount', 'timestamp'] -%}
 {%- set field_checks = [
     ('missing_transaction_id', 'transaction_id_text is null'),
     ('invalid_transaction_id', 'transaction_id_text is not null and transaction_id is null'),
@@ -27,19 +28,8 @@ source as (
 
 cleaned as (
     select
-        transaction_id as raw_transaction_id,
-        user_id as raw_user_id,
-        amount as raw_amount,
-        {{ adapter.quote('timestamp') }} as raw_timestamp,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ blank_to_null('transaction_id') }} as transaction_id_text,
-        {{ blank_to_null('user_id') }} as user_id_text,
-        {{ blank_to_null('amount') }} as amount_text,
-        {{ blank_to_null(adapter.quote('timestamp')) }} as timestamp_text
+        {{ raw_text_columns(raw_columns) }},
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 
@@ -53,25 +43,12 @@ parsed as (
     from cleaned
 ),
 
-flagged as (
-    select
-        *,
-        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
-    from parsed
-),
-
 ranked as (
     select
         *,
-        coalesce(
-            is_otherwise_valid
-            and row_number() over (
-                partition by is_otherwise_valid, transaction_id
-                order by {{ lineage_recency_order() }}
-            ) > 1,
-            false
-        ) as is_superseded_duplicate
-    from flagged
+        {{ is_superseded_duplicate(field_checks, ['transaction_id']) }}
+            as is_superseded_duplicate
+    from parsed
 ),
 
 final as (
@@ -80,17 +57,7 @@ final as (
         user_id,
         amount,
         transaction_at,
-        raw_transaction_id,
-        raw_user_id,
-        raw_amount,
-        raw_timestamp,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from ranked
 )
 

@@ -7,6 +7,7 @@
     row of each pair is kept and the others are `duplicate`. A row with another fault gets
     only its own reasons and does not compete (nor supersede a valid row).
 -#}
+{%- set raw_columns = ['user_id', 'page_views', 'session_duration', 'timestamp'] -%}
 {%- set field_checks = [
     ('missing_user_id', 'user_id_text is null'),
     ('invalid_user_id', 'user_id_text is not null and user_id is null'),
@@ -32,19 +33,8 @@ source as (
 
 cleaned as (
     select
-        user_id as raw_user_id,
-        page_views as raw_page_views,
-        session_duration as raw_session_duration,
-        {{ adapter.quote('timestamp') }} as raw_timestamp,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ blank_to_null('user_id') }} as user_id_text,
-        {{ blank_to_null('page_views') }} as page_views_text,
-        {{ blank_to_null('session_duration') }} as session_duration_text,
-        {{ blank_to_null(adapter.quote('timestamp')) }} as timestamp_text
+        {{ raw_text_columns(raw_columns) }},
+        {{ trimmed_text_columns(raw_columns) }}
     from source
 ),
 
@@ -58,25 +48,12 @@ parsed as (
     from cleaned
 ),
 
-flagged as (
-    select
-        *,
-        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
-    from parsed
-),
-
 ranked as (
     select
         *,
-        coalesce(
-            is_otherwise_valid
-            and row_number() over (
-                partition by is_otherwise_valid, user_id, behavior_at
-                order by {{ lineage_recency_order() }}
-            ) > 1,
-            false
-        ) as is_superseded_duplicate
-    from flagged
+        {{ is_superseded_duplicate(field_checks, ['user_id', 'behavior_at']) }}
+            as is_superseded_duplicate
+    from parsed
 ),
 
 final as (
@@ -90,17 +67,7 @@ final as (
             when session_duration between 0 and 7200 then cast(session_duration as integer)
         end as session_duration,
         behavior_at,
-        raw_user_id,
-        raw_page_views,
-        raw_session_duration,
-        raw_timestamp,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from ranked
 )
 

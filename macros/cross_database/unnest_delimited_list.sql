@@ -10,6 +10,10 @@
     unnest(string_split({{ expression }}, '{{ delimiter }}'))
 {%- endmacro %}
 
+{% macro duckdb__unnest_delimited_list(expression, delimiter) -%}
+    {{ default__unnest_delimited_list(expression, delimiter) }}
+{%- endmacro %}
+
 {% macro spark__unnest_delimited_list(expression, delimiter) -%}
     explode(split({{ expression }}, '{{ delimiter }}'))
 {%- endmacro %}

@@ -1,0 +1,25 @@
+{#
+    The common end of the `mostly` generic tests: given the test's CTEs `evaluated` (the rows
+    in scope) and `failing` (those breaking the rule), the CTEs counting them and `final`,
+    which holds the failing rows when the passing fraction is below `mostly`
+    (mostly_is_breached) and no row otherwise. The test then ends with `select * from final`.
+#}
+{% macro mostly_failing_rows(mostly, evaluated='evaluated', failing='failing') -%}
+evaluated_count as (
+    select count(*) as evaluated_rows from {{ evaluated }}
+),
+
+failing_count as (
+    select count(*) as failing_rows from {{ failing }}
+),
+
+final as (
+    select {{ failing }}.*
+    from {{ failing }}
+    cross join evaluated_count
+    cross join failing_count
+    where {{ mostly_is_breached(
+        'evaluated_count.evaluated_rows', 'failing_count.failing_rows', mostly
+    ) }}
+)
+{%- endmacro %}
