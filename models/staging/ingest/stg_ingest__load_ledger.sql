@@ -14,6 +14,8 @@ final as (
         rows_read,
         rows_loaded,
         rows_quarantined,
+        rows_suppressed,
+        rows_removed,
         status,
         error,
         started_at,
