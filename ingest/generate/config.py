@@ -60,6 +60,9 @@ class Stream(IntEnum):
     SESSIONS = 4
     SALES = 5
     TRANSACTIONS = 6
+    TASTES = 7
+    RELATIONS = 8
+    SHOPPING = 9
     FAULTS = 10  # + index of the source in SOURCES
 
 
