@@ -6,7 +6,9 @@ offline: inline CSS and SVG charts, no script, no font or image fetched (a
 Content-Security-Policy forbids it). It shows, per source, the DQS of the latest batch
 against min_dqs and over every load batch, the rejected-row reasons with their counts, the
 failing checks of the latest dbt invocation with samples of their stored failing rows, and
-the pipeline metrics of the recent runs. Every value from the warehouse is HTML-escaped.
+the pipeline metrics of the recent runs, and the models section (ingest.quality.models_section:
+recommenders vs baselines, realised propensity performance, drift). Every value from the
+warehouse is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.quality.charts import Point, bar_chart, line_chart
 from ingest.quality.errors import ReportDataError
+from ingest.quality.models_section import ModelsData, read_models_data, render_models_section
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,6 +68,7 @@ class ReportData:
     check_runs: list[dict[str, Any]]
     metrics: list[dict[str, Any]]
     samples: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
+    models: ModelsData | None = None
 
 
 def _esc(value: object) -> str:
@@ -201,6 +205,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection, database: str) -> ReportDat
         check_runs=check_runs,
         metrics=metrics,
         samples=samples,
+        models=read_models_data(con),
     )
 
 
@@ -440,6 +445,7 @@ def render_report(data: ReportData) -> str:
         + _reasons_section(data)
         + _checks_section(data)
         + _metrics_section(data)
+        + render_models_section(data.models)
         + "</body></html>\n"
     )
 

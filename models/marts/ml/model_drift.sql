@@ -23,6 +23,7 @@ final as (
         distribution_log.model,
         distribution_log.variable,
         max(distribution_log.psi_vs_previous) as psi,
+        {{ number_literal(var('drift_psi_threshold'), 'double') }} as psi_threshold,
         coalesce(
             max(distribution_log.psi_vs_previous)
             > {{ number_literal(var('drift_psi_threshold'), 'double') }},
