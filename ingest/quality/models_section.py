@@ -83,7 +83,7 @@ def read_models_data(con: duckdb.DuckDBPyConnection) -> ModelsData | None:
     if _has(con, "propensity_realised_performance"):
         data.realised = _records(
             con,
-            "select as_of, built_at, model_version, is_label_complete, users, buyers,"
+            "select as_of, built_at, model_version, is_label_complete, labelled_users, buyers,"
             " realised_auc, realised_precision"
             " from marts.propensity_realised_performance order by built_at, as_of",
         )
@@ -163,7 +163,7 @@ def _realised(data: ModelsData) -> str:
         columns = [
             ("as_of", "as of"),
             ("built_at", "built"),
-            ("users", "users"),
+            ("labelled_users", "users"),
             ("buyers", "buyers"),
             ("realised_auc", "realised AUC"),
             ("realised_precision", "realised precision"),

@@ -13,6 +13,9 @@
 {%- endif -%}
 {%- set test_days = var('recommendation_test_days') -%}
 {%- set half_life = number_literal(var('recommendation_half_life_days'), 'double') -%}
+{%- set age_at_as_of = dbt.datediff('events.event_date', 'windows.as_of_date', 'day') -%}
+{%- set age_before_holdout =
+    dbt.datediff('events.event_date', 'windows.holdout_start_date', 'day') -%}
 
 with
 
@@ -44,12 +47,12 @@ weighted as (
         -- training events, the as_of day for holdout events
         case
             when events.event_date >= windows.holdout_start_date
-                then {{ dbt.datediff('events.event_date', 'windows.as_of_date', 'day') }}
-            else {{ dbt.datediff('events.event_date', 'windows.holdout_start_date', 'day') }} - 1
+                then {{ age_at_as_of }}
+            else {{ age_before_holdout }} - 1
         end as age_days,
         case events.event_type
             {%- for event_type, weight in weights.items() %}
-            when {{ sql_string_literal(event_type) }} then {{ number_literal(weight) }}
+                when {{ sql_string_literal(event_type) }} then {{ number_literal(weight) }}
             {%- endfor %}
             else 0
         end as weight
@@ -80,7 +83,7 @@ final as (
             as train_interaction_weight,
         coalesce(
             sum(weighted.weight * power(0.5, weighted.age_days / {{ half_life }}))
-                filter (where not weighted.is_holdout),
+            filter (where not weighted.is_holdout),
             0
         ) as train_decayed_weight,
         count(*) filter (where not weighted.is_holdout and weighted.event_type = 'purchase')
@@ -92,7 +95,7 @@ final as (
             as holdout_interaction_weight,
         coalesce(
             sum(weighted.weight * power(0.5, weighted.age_days / {{ half_life }}))
-                filter (where weighted.is_holdout),
+            filter (where weighted.is_holdout),
             0
         ) as holdout_decayed_weight,
         count(*) filter (where weighted.is_holdout and weighted.event_type = 'purchase')

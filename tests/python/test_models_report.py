@@ -39,7 +39,7 @@ def _warehouse(path: Path, *, drifted: bool) -> duckdb.DuckDBPyConnection:
             (timestamp '2026-10-15', timestamp '2026-10-15 01:00', true, 90, 30, 0.71, 0.6),
             (timestamp '2026-10-22', timestamp '2026-10-22 01:00', true, 95, 31, 0.74, 0.62),
             (timestamp '2026-10-29', timestamp '2026-10-29 01:00', false, null, null, null, null)
-        ) as t (as_of, built_at, is_label_complete, users, buyers, realised_auc,
+        ) as t (as_of, built_at, is_label_complete, labelled_users, buyers, realised_auc,
                 realised_precision),
         (select 'propensity-1' as model_version)
         """

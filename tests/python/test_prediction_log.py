@@ -26,8 +26,12 @@ MONITORING = (
 @pytest.fixture(scope="module")
 def rebuilt(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("prediction_log")
-    database = root / "copy.duckdb"
-    shutil.copyfile(built_warehouse.database, database)
+    # Same file name (dbt names the catalog after it) and the write-ahead log, if any.
+    database = root / built_warehouse.database.name
+    shutil.copy2(built_warehouse.database, database)
+    wal = built_warehouse.database.with_name(built_warehouse.database.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, database.with_name(database.name + ".wal"))
     result = run_dbt(
         [
             "build",
@@ -111,7 +115,7 @@ def test_realised_performance_once_the_label_window_has_passed(rebuilt: Path) ->
         (purchases["event_at"] >= as_of) & (purchases["event_at"] < as_of + pd.Timedelta(days=7))
     ]
     labels = logged["user_id"].isin(window["user_id"])
-    assert row["buyers"] == labels.sum() and row["users"] == len(logged)
+    assert row["buyers"] == labels.sum() and row["labelled_users"] == len(logged)
     assert row["realised_auc"] == pytest.approx(roc_auc_score(labels, logged["score"]))
     predicted = logged["predicted_label"] == "purchase"
     if predicted.any():

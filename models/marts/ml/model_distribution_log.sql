@@ -33,35 +33,37 @@ scores as (
     select * from {{ ref('purchase_propensity') }}
 ),
 
-snapshot as (
+-- read only inside the loop over the features (empty when linting without a warehouse)
+scoring_snapshot as (  -- noqa: ST03
     select * from {{ ref('purchase_training_set') }}
     where is_scoring_snapshot
 ),
 
 current_values as (
     select
-        'propensity' as variable,
-        cast(scores.propensity as double) as value
+        'propensity' as variable,  -- noqa: RF04
+        cast(scores.propensity as double) as variable_value
     from scores
     {%- for feature in features %}
     union all
     select
-        {{ sql_string_literal(feature) }} as variable,
-        cast(snapshot.{{ adapter.quote(feature) }} as double) as value
-    from snapshot
+        {{ sql_string_literal(feature) }} as variable,  -- noqa: RF04
+        cast(scoring_snapshot.{{ adapter.quote(feature) }} as double) as variable_value
+    from scoring_snapshot
     {%- endfor %}
 ),
 
 known_values as (
-    select * from current_values where value is not null
+    select * from current_values
+    where variable_value is not null
 ),
 
 tiles as (
     select
         known_values.variable,
-        known_values.value,
+        known_values.variable_value,
         ntile({{ bins }}) over (
-            partition by known_values.variable order by known_values.value
+            partition by known_values.variable order by known_values.variable_value
         ) as tile
     from known_values
 ),
@@ -71,7 +73,7 @@ tile_edges as (
     select
         tiles.variable,
         tiles.tile - 1 as bin,
-        max(tiles.value) as tile_max
+        max(tiles.variable_value) as tile_max
     from tiles
     group by tiles.variable, tiles.tile
 ),
@@ -110,19 +112,21 @@ previous_bins as (
         on log.invocation_id = previous_build.invocation_id
 ),
 {% else %}
-previous_bins as (
-    select
-        cast(null as {{ dbt.type_string() }}) as variable,
-        cast(null as integer) as bin,
-        cast(null as double) as lower_edge,
-        cast(null as double) as upper_edge,
-        cast(null as double) as share
-    where 1 = 0
-),
+    previous_bins as (
+        select
+            cast(null as {{ dbt.type_string() }}) as variable,  -- noqa: RF04
+            cast(null as integer) as bin,
+            cast(null as double) as lower_edge,
+            cast(null as double) as upper_edge,
+            cast(null as double) as share  -- noqa: RF04
+        where 1 = 0
+    ),
 {% endif %}
 
 totals as (
-    select known_values.variable, count(*) as total_rows
+    select
+        known_values.variable,
+        count(*) as total_rows
     from known_values
     group by known_values.variable
 ),
@@ -133,13 +137,13 @@ own_counts as (
         own_bins.bin,
         own_bins.lower_edge,
         own_bins.upper_edge,
-        count(known_values.value) as bin_rows
+        count(known_values.variable_value) as bin_rows
     from own_bins
     left join known_values
         on
             own_bins.variable = known_values.variable
-            and (own_bins.lower_edge is null or known_values.value > own_bins.lower_edge)
-            and (own_bins.upper_edge is null or known_values.value <= own_bins.upper_edge)
+            and (own_bins.lower_edge is null or own_bins.lower_edge < known_values.variable_value)
+            and (own_bins.upper_edge is null or own_bins.upper_edge >= known_values.variable_value)
     group by own_bins.variable, own_bins.bin, own_bins.lower_edge, own_bins.upper_edge
 ),
 
@@ -149,13 +153,19 @@ shifted_counts as (
         previous_bins.variable,
         previous_bins.bin,
         previous_bins.share as previous_share,
-        count(known_values.value) as bin_rows
+        count(known_values.variable_value) as bin_rows
     from previous_bins
     left join known_values
         on
             previous_bins.variable = known_values.variable
-            and (previous_bins.lower_edge is null or known_values.value > previous_bins.lower_edge)
-            and (previous_bins.upper_edge is null or known_values.value <= previous_bins.upper_edge)
+            and (
+                previous_bins.lower_edge is null
+                or previous_bins.lower_edge < known_values.variable_value
+            )
+            and (
+                previous_bins.upper_edge is null
+                or previous_bins.upper_edge >= known_values.variable_value
+            )
     group by previous_bins.variable, previous_bins.bin, previous_bins.share
 ),
 
@@ -181,15 +191,17 @@ psi as (
 final as (
     select
         {{ sql_string_literal(invocation_id) }} as invocation_id,
-        cast({{ sql_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
-            as {{ dbt.type_timestamp() }}) as built_at,
-        'purchase_propensity' as model,
+        cast(
+            {{ sql_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+            as {{ dbt.type_timestamp() }}
+        ) as built_at,
+        'purchase_propensity' as model,  -- noqa: RF04
         own_counts.variable,
         cast(own_counts.bin as integer) as bin,
         own_counts.lower_edge,
         own_counts.upper_edge,
         own_counts.bin_rows,
-        own_counts.bin_rows * 1.0 / totals.total_rows as share,
+        own_counts.bin_rows * 1.0 / totals.total_rows as share,  -- noqa: RF04
         psi.psi as psi_vs_previous
     from own_counts
     inner join totals

@@ -14,7 +14,8 @@
     code_version (pipeline_ml.propensity source + settings), for the engagement rules the md5
     of the model's SQL and its vars.
 -#}
-{%- set engagement_node = graph.nodes.get('model.' ~ project_name ~ '.user_engagement_predictions') -%}
+{%- set engagement_id = 'model.' ~ project_name ~ '.user_engagement_predictions' -%}
+{%- set engagement_node = graph.nodes.get(engagement_id) -%}
 {%- set engagement_code = engagement_node.raw_code if engagement_node else '' -%}
 {%- set engagement_params = [
     var('engagement_rules'), var('engagement_high_min_score'),
@@ -38,7 +39,7 @@ as_of as (
 
 propensity_rows as (
     select
-        'purchase_propensity' as model,
+        'purchase_propensity' as model,  -- noqa: RF04
         propensity.code_version as model_version,
         propensity.features_as_of as as_of,
         propensity.user_id,
@@ -50,7 +51,7 @@ propensity_rows as (
 
 engagement_rows as (
     select
-        'engagement_rules' as model,
+        'engagement_rules' as model,  -- noqa: RF04
         {{ sql_string_literal(engagement_version) }} as model_version,
         as_of.as_of_at as as_of,
         engagement.user_id,
@@ -68,8 +69,10 @@ final as (
         predictions.user_id,
         predictions.score,
         predictions.predicted_label,
-        cast({{ sql_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
-            as {{ dbt.type_timestamp() }}) as built_at,
+        cast(
+            {{ sql_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) }}
+            as {{ dbt.type_timestamp() }}
+        ) as built_at,
         {{ sql_string_literal(invocation_id) }} as invocation_id
     from (
         select * from propensity_rows

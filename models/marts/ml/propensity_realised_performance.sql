@@ -6,6 +6,7 @@
     Generations whose window has not passed yet keep null metrics (is_label_complete false).
 -#}
 {%- set horizon_days = var('purchase_label_horizon_days') -%}
+{%- set day_after_data = dbt.dateadd('day', 1, 'cast(max(events.event_date) as date)') -%}
 
 with
 
@@ -21,8 +22,7 @@ events as (
 data_end as (
     -- labels are complete up to the end of the last data day
     select
-        cast({{ dbt.dateadd('day', 1, 'cast(max(events.event_date) as date)') }}
-            as {{ dbt.type_timestamp() }}) as data_end_at
+        cast({{ day_after_data }} as {{ dbt.type_timestamp() }}) as data_end_at
     from events
 ),
 
@@ -39,7 +39,9 @@ generations as (
 ),
 
 purchases as (
-    select events.user_id, events.event_at
+    select
+        events.user_id,
+        events.event_at
     from events
     where events.event_type = 'purchase'
 ),
@@ -50,19 +52,22 @@ labelled as (
         prediction_log.user_id,
         prediction_log.score,
         prediction_log.predicted_label = 'purchase' as is_predicted_buyer,
-        exists (
-            select 1
-            from purchases
-            where
-                purchases.user_id = prediction_log.user_id
-                and purchases.event_at >= generations.as_of
-                and purchases.event_at < generations.label_window_end_at
-        ) as is_buyer
+        count(purchases.user_id) > 0 as is_buyer
     from prediction_log
     inner join generations
         on prediction_log.invocation_id = generations.invocation_id
     cross join data_end
+    left join purchases
+        on
+            prediction_log.user_id = purchases.user_id
+            and generations.as_of <= purchases.event_at
+            and generations.label_window_end_at > purchases.event_at
     where generations.label_window_end_at <= data_end.data_end_at
+    group by
+        prediction_log.invocation_id,
+        prediction_log.user_id,
+        prediction_log.score,
+        prediction_log.predicted_label
 ),
 
 ranked as (
@@ -80,7 +85,7 @@ ranked as (
 metrics as (
     select
         ranked.invocation_id,
-        count(*) as users,
+        count(*) as labelled_users,
         count(*) filter (where ranked.is_buyer) as buyers,
         count(*) filter (where ranked.is_predicted_buyer) as predicted_buyers,
         count(*) filter (where ranked.is_predicted_buyer and ranked.is_buyer)
@@ -98,13 +103,13 @@ final as (
         generations.built_at,
         generations.label_window_end_at,
         metrics.invocation_id is not null as is_label_complete,
-        metrics.users,
+        metrics.labelled_users,
         metrics.buyers,
         case
-            when metrics.buyers > 0 and metrics.buyers < metrics.users
+            when metrics.buyers > 0 and metrics.buyers < metrics.labelled_users
                 then
                     (metrics.buyer_rank_sum - metrics.buyers * (metrics.buyers + 1) / 2.0)
-                    / (metrics.buyers * (metrics.users - metrics.buyers))
+                    / (metrics.buyers * (metrics.labelled_users - metrics.buyers))
         end as realised_auc,
         case
             when metrics.predicted_buyers > 0
