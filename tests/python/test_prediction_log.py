@@ -8,19 +8,44 @@ its realised AUC and precision match a pandas/scikit-learn recomputation.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from conftest import Warehouse, run_dbt
+from conftest import PROJECT_DIR, Warehouse
 from sklearn.metrics import roc_auc_score
 
 MONITORING = (
     "prediction_log model_distribution_log model_drift propensity_realised_performance"
     " user_predictions_latest"
 )
+
+
+def dbt(args: list[str], database: Path) -> subprocess.CompletedProcess[str]:
+    """dbt in a subprocess: this process already holds the suite warehouse's DuckDB open,
+    and an in-process run on a copy of it did not see the copy's tables."""
+    env = {**os.environ, "DUCKDB_PATH": str(database), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(database.parent / "target"),
+            "--log-path",
+            str(database.parent / "logs"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +57,7 @@ def rebuilt(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
     wal = built_warehouse.database.with_name(built_warehouse.database.name + ".wal")
     if wal.exists():
         shutil.copy2(wal, database.with_name(database.name + ".wal"))
-    result = run_dbt(
+    result = dbt(
         [
             "build",
             "--full-refresh",
@@ -41,12 +66,11 @@ def rebuilt(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
             "--vars",
             "{min_dqs: 50, drift_psi_threshold: -1}",
         ],
-        database=database,
-        target_path=root / "target",
+        database,
     )
-    assert result.success
-    warned = [r.node.name for r in result.result if str(r.status) == "warn"]
-    assert any("is_drifted" in name for name in warned), warned
+    assert result.returncode == 0, result.stdout[-3000:]
+    # The drift test warns (every PSI is 0 > -1) without failing the build.
+    assert "WARN 1 accepted_values_model_drift_is_drifted" in result.stdout, result.stdout[-3000:]
     return database
 
 
@@ -100,12 +124,11 @@ def test_realised_performance_once_the_label_window_has_passed(rebuilt: Path) ->
             "select user_id, event_at from intermediate.int_events_sessionized"
             " where event_type = 'purchase'"
         ).df()
-    result = run_dbt(
+    result = dbt(
         ["run", "--select", "propensity_realised_performance", "--vars", "{min_dqs: 50}"],
-        database=rebuilt,
-        target_path=rebuilt.parent / "target",
+        rebuilt,
     )
-    assert result.success
+    assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(rebuilt)) as con:
         performance = con.sql("select * from marts.propensity_realised_performance").df()
     row = performance.set_index("invocation_id").loc["week-old-generation"]
