@@ -15,7 +15,15 @@ SEED ?= 42
 DAYS ?= 28
 START_DATE ?= 2026-10-01
 FAULT_RATE ?= 0.01
-export DUCKDB_PATH ?= warehouse/warehouse.duckdb
+# The warehouse file: $$DUCKDB_PATH, else the default of ingest/settings.py (its one
+# definition; plain python3 runs it, no virtualenv needed).
+ifeq ($(strip $(DUCKDB_PATH)),)
+DUCKDB_PATH := $(shell $(PYTHON) -m ingest.settings database)
+endif
+ifeq ($(strip $(DUCKDB_PATH)),)
+$(error cannot resolve the settings; run `$(PYTHON) -m ingest.settings` to see why)
+endif
+export DUCKDB_PATH
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT := $(BIN)/dbt
@@ -25,8 +33,8 @@ TEST_DIR ?= target_test
 TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
-.PHONY: help install run generate load build docs-generate docs report state test pytest \
-        test-dbt lint ci bench clean
+.PHONY: help install run generate load build alerts docs-generate docs report state test \
+        pytest test-dbt lint ci bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,15 +58,23 @@ load: install  ## Land $(LANDING)/ into the raw schema (idempotent).
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(BIN)/python -m ingest load $(LANDING) --database $(DUCKDB_PATH)
 
-build: install  ## dbt seed + build every model, snapshot and test.
+build: install  ## dbt seed + build every model, snapshot and test; then deliver DQS alerts.
 	@mkdir -p $(dir $(DUCKDB_PATH))
-	$(DBT) build || { $(BIN)/python -m ingest report --database $(DUCKDB_PATH); exit 1; }
+	status=0; $(DBT) build || status=$$?; \
+	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH) \
+	    || echo "warning: DQS alert delivery failed (recorded; retried next run)" >&2; \
+	if [ $$status -ne 0 ]; then \
+	    $(BIN)/python -m observability report --database $(DUCKDB_PATH); fi; \
+	exit $$status
+
+alerts: install  ## POST the pending DQS alerts to the webhook (build does it too).
+	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH)
 
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
 	$(DBT) docs generate --static
 
 report: install  ## Write the data quality report (reports/quality.html).
-	$(BIN)/python -m ingest report --database $(DUCKDB_PATH) --out reports/quality.html
+	$(BIN)/python -m observability report --database $(DUCKDB_PATH) --out reports/quality.html
 
 state:  ## Save this build's manifest for `make ci` (slim CI defers to it).
 	mkdir -p state && cp target/manifest.json state/manifest.json

@@ -13,7 +13,8 @@ measures in fresh databases, each in its own subprocess under `/usr/bin/time -v`
 
 and prints wall time and peak memory (maximum resident set size) of each and their ratio.
 The issue's target: (b) <= 2 x (a) at scale 100, peak memory < 2 GB. Runs alternate a and b
-so that a busy machine hurts both alike; the median of the repeats is reported.
+so that a busy machine hurts both alike; the median of the repeats is reported. Both sides
+run with the memory limit of ``ingest.settings`` (env DUCKDB_MEMORY_LIMIT, default 4GB).
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.settings import resolve
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = """
 import sys, duckdb
+from ingest.settings import resolve
 files = sys.argv[3:]
-con = duckdb.connect(sys.argv[1])
+con = duckdb.connect(sys.argv[1], config=resolve().duckdb_config())
 all_varchar = sys.argv[2] == "varchar"
 sql = "create table sales as select * from read_csv(?, all_varchar = ?)"
 con.execute(sql, [files, all_varchar])
@@ -145,7 +149,10 @@ def main() -> int:
     ensure_data(landing, args.scale, args.own_data)
     files = sorted(str(path) for path in (landing / "sales").glob("*.csv*"))
     size_mb = sum(Path(name).stat().st_size for name in files) / 2**20
-    print(f"{len(files)} sales files, {size_mb:.0f} MB, scale {args.scale:g}")
+    print(
+        f"{len(files)} sales files, {size_mb:.0f} MB, scale {args.scale:g}, "
+        f"memory_limit {resolve().memory_limit}"
+    )
 
     bare: list[Measurement] = []
     ingest: list[Measurement] = []

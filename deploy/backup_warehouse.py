@@ -14,13 +14,15 @@ other engines. Backups older than the newest --keep are deleted.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from ingest.errors import SettingsError
+from ingest.settings import resolve
 
 
 class BackupError(Exception):
@@ -76,19 +78,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--database",
         type=Path,
-        default=Path(os.environ.get("DUCKDB_PATH", "warehouse/warehouse.duckdb")),
+        default=None,
+        help="the warehouse (default: $DUCKDB_PATH or the default of ingest/settings.py)",
     )
     parser.add_argument("--out", type=Path, default=Path("backups"))
     parser.add_argument("--mode", choices=["copy", "export"], default="copy")
     parser.add_argument("--keep", type=int, default=7, help="backups to keep (default 7)")
     args = parser.parse_args(argv)
     try:
+        args.database = args.database or resolve().database
         if not args.database.is_file():
             raise BackupError(f"no warehouse at {args.database}")
         make = backup_copy if args.mode == "copy" else backup_export
         target = make(args.database, args.out)
         deleted = prune(args.out, args.database.stem, args.keep)
-    except (BackupError, duckdb.Error, OSError) as exc:
+    except (BackupError, SettingsError, duckdb.Error, OSError) as exc:
         print(f"backup_warehouse: {exc}", file=sys.stderr)
         return 1
     print(f"backup: {target}" + (f" (pruned {len(deleted)})" if deleted else ""))

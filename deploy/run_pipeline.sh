@@ -10,7 +10,9 @@
 #
 # Environment (all optional):
 #   PIPELINE_DIR            project folder to run in (default: the folder above this script)
-#   PIPELINE_LOCK           lock file (default: $DUCKDB_PATH.lock, relative to PIPELINE_DIR)
+#   PIPELINE_LOCK           lock file (default: <warehouse>.lock, relative to PIPELINE_DIR;
+#                           the warehouse is $DUCKDB_PATH or the default of ingest/settings.py)
+#   PIPELINE_PYTHON         the Python that resolves the settings (default: python3)
 #   PIPELINE_LOCK_WAIT      seconds to wait for the lock before giving up (default: 0)
 #   PIPELINE_TIMEOUT        seconds after which the job is stopped (default: none)
 #   PIPELINE_LOG_DIR        where run logs go (default: $PIPELINE_DIR/logs/pipeline)
@@ -30,7 +32,14 @@ if ! cd "$pipeline_dir" 2>/dev/null; then
     exit "$EXIT_USAGE"
 fi
 
-duckdb_path="${DUCKDB_PATH:-warehouse/warehouse.duckdb}"
+# DUCKDB_PATH or its default, from the project's one settings module (plain python3 runs it:
+# no virtualenv needed); a bad setting stops here as a usage error.
+project_root="$(dirname "$script_dir")"
+if ! duckdb_path="$(PYTHONPATH="$project_root${PYTHONPATH:+:$PYTHONPATH}" \
+        "${PIPELINE_PYTHON:-python3}" -m ingest.settings database)"; then
+    echo "run_pipeline: cannot resolve the settings (see the error above)" >&2
+    exit "$EXIT_USAGE"
+fi
 lock_file="${PIPELINE_LOCK:-${duckdb_path}.lock}"
 lock_wait="${PIPELINE_LOCK_WAIT:-0}"
 job_timeout="${PIPELINE_TIMEOUT:-}"

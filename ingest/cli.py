@@ -1,15 +1,15 @@
-"""Command line: `python -m ingest {generate,load,ledger,quarantine,report}` (or `ingest ...`).
+"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`).
 
 Argument parsing and printing only; the work happens in ``ingest.load``, ``ingest.ledger``
-and ``ingest.generate``. Every expected error becomes one line on stderr
-(``error: <where>: <what>``) and an exit code: 0 all files loaded or skipped, 1 some files
-failed (or the warehouse could not be opened), 2 usage error.
+and ``ingest.generate``; the warehouse path comes from ``ingest.settings`` (the quality
+report is ``python -m observability report``). Every expected error becomes one line on
+stderr (``error: <where>: <what>``) and an exit code: 0 all files loaded or skipped, 1 some
+files failed (or the warehouse could not be opened), 2 usage error (or a bad setting).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -20,16 +20,16 @@ from ingest.contracts import CONTRACTS
 from ingest.discover import LandingFile
 from ingest.errors import IngestError, UsageError
 from ingest.ledger import LedgerEntry
+from ingest.settings import DATABASE_ENV, DEFAULT_DATABASE, resolve
 
 if TYPE_CHECKING:
     import duckdb
 
 DEFAULT_LANDING = Path("landing")
-DEFAULT_DATABASE = Path("warehouse/warehouse.duckdb")
 
 
 def default_database() -> Path:
-    return Path(os.environ.get("DUCKDB_PATH") or DEFAULT_DATABASE)
+    return resolve().database
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def _add_database(parser: argparse.ArgumentParser) -> None:
         "--database",
         type=Path,
         default=None,
-        help=f"DuckDB file (default: $DUCKDB_PATH or {DEFAULT_DATABASE})",
+        help=f"DuckDB file (default: ${DATABASE_ENV} or {DEFAULT_DATABASE})",
     )
 
 
@@ -81,10 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--source", choices=sorted(CONTRACTS))
     quarantine.add_argument("--limit", type=int, default=50)
     _add_database(quarantine)
-
-    from ingest.quality import report
-
-    report.add_arguments(commands.add_parser("report", help="write the HTML data quality report"))
     return parser
 
 
@@ -218,18 +214,11 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from ingest.quality import report
-
-    return report.run(args)
-
-
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
     "ledger": _cmd_ledger,
     "quarantine": _cmd_quarantine,
-    "report": _cmd_report,
 }
 
 

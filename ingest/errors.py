@@ -21,6 +21,19 @@ class UsageError(IngestError):
     exit_code = 2
 
 
+class SettingsError(UsageError):
+    """An environment variable of ``ingest.settings`` holds a value that cannot work."""
+
+    def __init__(self, variable: str, value: str, expected: str) -> None:
+        super().__init__(f"environment variable {variable}={value!r}: {expected}")
+        self.variable = variable
+        self.value = value
+
+
+class GenerateError(UsageError, ValueError):
+    """The synthetic data generator got arguments it cannot use, or cannot write its output."""
+
+
 class PathNotFoundError(UsageError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path}: no such file or directory")

@@ -47,6 +47,7 @@ from ingest.readers import (
     stage_file,
     stage_table,
 )
+from ingest.settings import resolve
 from ingest.sql import qualified
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),
@@ -98,7 +99,7 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse for writing, with a clear error when another process holds it."""
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(database))
+        con = resolve().connect(database)  # with the memory limit of ingest.settings
     except duckdb.IOException as error:
         message = str(error)
         if "lock" in message.lower():

@@ -9,8 +9,8 @@
 # Usage: scripts/ci_local.sh [--state DIR] [--warehouse FILE] [--base REF] [--vars YAML] [--keep]
 #   --state      folder with the manifest.json of the last good build (default: state/, which
 #                `make run` saves)
-#   --warehouse  the DuckDB file that manifest describes (default: $DUCKDB_PATH or
-#                warehouse/warehouse.duckdb); never written: the build goes into a copy
+#   --warehouse  the DuckDB file that manifest describes (default: $DUCKDB_PATH or the
+#                default of ingest/settings.py); never written: the build goes into a copy
 #   --base       git ref to diff against (default: origin/main, else main)
 #   --vars       dbt vars for the build, e.g. '{min_dqs: 50}'
 #   --keep       keep the scratch folder and print where it is
@@ -22,7 +22,8 @@ cd "$project_dir"
 bin="${VENV_BIN:-$project_dir/.venv/bin}"
 
 state=state
-warehouse="${DUCKDB_PATH:-warehouse/warehouse.duckdb}"
+# The default warehouse comes from the one settings module (DUCKDB_PATH or its default).
+warehouse="$("$bin/python" -m ingest.settings database)" || exit 2
 base=""
 vars=()
 keep=false

@@ -58,7 +58,8 @@ malformed_json         truncated line or single-quoted keys             quaranti
 =====================  ===============================================  =======================
 """
 
-from ingest.generate.config import GENERATOR_VERSION, GenerateError
+from ingest.errors import GenerateError
+from ingest.generate.config import GENERATOR_VERSION
 from ingest.generate.core import GenerateResult, generate
 
 __all__ = ["GENERATOR_VERSION", "GenerateError", "GenerateResult", "generate"]

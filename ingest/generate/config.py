@@ -15,7 +15,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from ingest.errors import UsageError
+from ingest.errors import GenerateError
 
 GENERATOR_VERSION = "1.0.0"
 
@@ -45,10 +45,6 @@ MAX_FAULT_RATE = 0.5
 MAX_DAYS = 3_660
 
 EPOCH = datetime(1970, 1, 1)
-
-
-class GenerateError(UsageError, ValueError):
-    """Bad generator arguments or an output folder the generator cannot use or write."""
 
 
 class Stream(IntEnum):

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.contracts import CONTRACTS
+from ingest.errors import GenerateError
 from ingest.generate.activity import (
     PURCHASE,
     day_sales,
@@ -25,7 +26,6 @@ from ingest.generate.config import (
     GENERATOR_VERSION,
     SOURCES,
     GenerateConfig,
-    GenerateError,
     Stream,
     rng_for,
 )

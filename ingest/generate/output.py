@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.generate.config import GenerateError
+from ingest.errors import GenerateError
 
 MANIFEST = "_manifest.json"
 FAULTS = "_faults.csv"

@@ -15,7 +15,7 @@ events as (
 ),
 
 as_of as (
-    select * from {{ ref('int_events_as_of') }}
+    select * from {{ ref('int_as_of') }}
 ),
 
 events_as_of as (

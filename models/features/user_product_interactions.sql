@@ -24,7 +24,7 @@ events as (
 ),
 
 as_of as (
-    select * from {{ ref('int_events_as_of') }}
+    select * from {{ ref('int_as_of') }}
 ),
 
 windows as (

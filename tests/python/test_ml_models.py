@@ -223,7 +223,7 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
         log = interactions.read_interaction_log(
             con.table("features.user_product_interactions"), test_days=7
         )
-        as_of = con.sql("select cast(as_of_at as date) from intermediate.int_events_as_of")
+        as_of = con.sql("select cast(as_of_at as date) from intermediate.int_as_of")
         catalog = con.sql(
             "select product_id, category from intermediate.int_products_current"
             " where is_in_latest_snapshot"

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest.quality.models_section import read_models_data, render_models_section
+from observability.report.data import ReportData
+from observability.report.models_data import read_models_data
+from observability.report.sections import SECTIONS
+from observability.report.sections.models import render
+
+
+def render_models_section(models: object) -> str:
+    """The section as the page renders it, for a report holding only `models`."""
+    report = ReportData(
+        generated_at=datetime(2026, 12, 1, tzinfo=UTC),
+        database="w.duckdb",
+        latest=[],
+        batches=[],
+        reasons=[],
+        checks_invocation=None,
+        problem_checks=[],
+        check_runs=[],
+        metrics=[],
+        models=models,  # type: ignore[arg-type]
+    )
+    assert render in SECTIONS
+    return render(report)
 
 
 def _warehouse(path: Path, *, drifted: bool) -> duckdb.DuckDBPyConnection:

@@ -75,6 +75,10 @@ def pr_run(
     project = copy_project(root / "project")
     database = root / "suite.duckdb"  # the state's warehouse; ci_local never writes it
     shutil.copy2(built_warehouse.database, database)
+    # dbt ran in this process and may not have checkpointed yet: the WAL holds the rest.
+    wal = built_warehouse.database.with_name(built_warehouse.database.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, database.with_name(database.name + ".wal"))
     parsed = dbt(project, "parse", database=database)
     assert parsed.returncode == 0, parsed.stdout[-3000:]
     state = root / "state"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, Warehouse
+from test_quality_history import copy_warehouse
 
-from ingest.quality.charts import Point, bar_chart, line_chart
-from ingest.quality.errors import ReportDataError
-from ingest.quality.report import ReportData, render_report, write_report
+from observability.charts import Point, bar_chart, line_chart
+from observability.errors import ReportDataError, WarehouseError
+from observability.report import ReportData, render_report, write_report
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +126,11 @@ def test_failing_checks_show_samples_of_their_failing_rows(tmp_path: Path) -> No
             '\'"tiny"."audit"."not_null_x"\' as failures_relation, 0 as checks_passed, '
             "1 as checks_run, 0.00::decimal(5,2) as checks_passed_pct"
         )
-    page = write_report(database, tmp_path / "out" / "q.html").read_text(encoding="utf-8")
+    out = write_report(database, tmp_path / "out" / "q.html")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as readable as any new file
+    page = out.read_text(encoding="utf-8")
     assert 'data-test="not_null_x"' in page
     assert "&lt;b&gt;row one&lt;/b&gt;" in page and "row two" in page
     assert "<b>row one</b>" not in page
@@ -177,10 +183,21 @@ def test_every_warehouse_text_is_escaped() -> None:
         problem_checks=[],
         check_runs=[],
         metrics=[],
+        deliveries=[
+            {
+                "attempted_at": evil,
+                "source_name": evil,
+                "batch_id": evil,
+                "delivery_status": "failed",
+                "http_status": None,
+                "delivery_error": evil,
+            }
+        ],
     )
     page = render_report(data)
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert 'id="alert-deliveries"' in page  # the deliveries section is there, escaped
 
 
 def test_charts_escape_labels_and_handle_no_data() -> None:
@@ -196,15 +213,18 @@ def test_charts_escape_labels_and_handle_no_data() -> None:
 
 
 def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Path) -> None:
+    # A copy: this process may still hold the suite warehouse open (dbt-duckdb keeps the
+    # in-process build's instance), and DuckDB lets no other process open it meanwhile.
+    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
     out = tmp_path / "reports" / "quality.html"
     completed = subprocess.run(
         [
             sys.executable,
             "-m",
-            "ingest",
+            "observability",
             "report",
             "--database",
-            str(built_warehouse.database),
+            str(copy.database),
             "--out",
             str(out),
         ],
@@ -224,6 +244,63 @@ def test_report_on_an_unbuilt_warehouse_says_so(tmp_path: Path) -> None:
     duckdb.connect(str(database)).close()
     with pytest.raises(ReportDataError, match="data_quality_scores not found"):
         write_report(database, tmp_path / "q.html")
+
+
+def run_observability(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "observability", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_report_command_on_a_missing_warehouse_is_one_line_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "q.html"
+    completed = run_observability(
+        "report", "--database", str(tmp_path / "missing.duckdb"), "--out", str(out)
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'missing.duckdb'}: no such warehouse file"
+    ]
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    with pytest.raises(WarehouseError, match="no such warehouse file"):
+        write_report(tmp_path / "missing.duckdb", out)
+
+
+def test_a_failed_report_leaves_the_previous_page_in_place(tmp_path: Path) -> None:
+    import duckdb
+
+    database = tmp_path / "empty.duckdb"
+    duckdb.connect(str(database)).close()
+    out = tmp_path / "reports" / "quality.html"
+    out.parent.mkdir()
+    out.write_text("previous page", encoding="utf-8")
+    completed = run_observability("report", "--database", str(database), "--out", str(out))
+    assert completed.returncode == 1
+    assert "marts.data_quality_scores not found" in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "previous page"
+    assert [path.name for path in out.parent.iterdir()] == ["quality.html"]
+
+
+def test_report_command_reads_the_warehouse_from_the_settings(tmp_path: Path) -> None:
+    """No --database: DUCKDB_PATH (resolved by ingest.settings) names the warehouse."""
+    completed = run_observability(
+        "report", "--out", str(tmp_path / "q.html"), DUCKDB_PATH=str(tmp_path / "env.duckdb")
+    )
+    assert completed.returncode == 1
+    assert f"error: {tmp_path / 'env.duckdb'}: no such warehouse file" in completed.stderr
+    bad = run_observability("report", "--out", str(tmp_path / "q.html"), DBT_THREADS="many")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "error: environment variable DBT_THREADS='many': expected a whole number >= 1"
+    )
 
 
 def test_report_counts_every_injected_fault_class(

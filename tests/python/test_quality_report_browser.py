@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import Warehouse
 
-from ingest.quality.report import write_report
+from observability.report import write_report
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

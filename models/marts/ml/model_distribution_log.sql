@@ -7,23 +7,12 @@
 }}
 {#-
     Append-only, per build: the decile bins of the propensity score and of every model
-    feature (the numeric columns of the training set's scoring snapshot), and each
-    variable's population stability index (PSI) against the previous build: this build's
-    values counted in the previous build's bins. `full_refresh=false` keeps the history
+    feature (the `propensity_features` var, read from the training set's scoring snapshot),
+    and each variable's population stability index (PSI) against the previous build: this
+    build's values counted in the previous build's bins. `full_refresh=false` keeps the history
     through `dbt build --full-refresh`. The first build has no previous one (psi null).
 -#}
-{%- set not_features = [
-    'training_row_id', 'user_id', 'label_date', 'label_at', 'label_window_end_at',
-    'is_label_complete', 'is_scoring_snapshot', 'purchased_in_horizon',
-] -%}
-{%- set features = [] -%}
-{%- if execute -%}
-    {%- for column in adapter.get_columns_in_relation(ref('purchase_training_set')) -%}
-        {%- if column.name not in not_features and column.is_number() -%}
-            {%- do features.append(column.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set features = var('propensity_features') -%}
 {%- set bins = 10 -%}
 {%- set floor_share = 0.0001 -%}
 
@@ -33,8 +22,7 @@ scores as (
     select * from {{ ref('purchase_propensity') }}
 ),
 
--- read only inside the loop over the features (empty when linting without a warehouse)
-scoring_snapshot as (  -- noqa: ST03
+scoring_snapshot as (
     select * from {{ ref('purchase_training_set') }}
     where is_scoring_snapshot
 ),

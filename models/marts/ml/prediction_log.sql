@@ -34,7 +34,7 @@ engagement as (
 ),
 
 as_of as (
-    select * from {{ ref('int_events_as_of') }}
+    select * from {{ ref('int_as_of') }}
 ),
 
 propensity_rows as (

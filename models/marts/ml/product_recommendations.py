@@ -24,7 +24,7 @@ def model(dbt: Any, session: Any) -> Any:
     chosen = interactions.scalar(
         dbt.ref("recommendation_metrics").filter("is_chosen").project("method")
     )
-    as_of_day = interactions.scalar(dbt.ref("int_events_as_of").project("cast(as_of_at as date)"))
+    as_of_day = interactions.scalar(dbt.ref("int_as_of").project("cast(as_of_at as date)"))
     catalog = dbt.ref("int_products_current").filter("is_in_latest_snapshot")
     products = catalog.project("product_id, category").fetchnumpy()
     return recommend.recommend_everyone(

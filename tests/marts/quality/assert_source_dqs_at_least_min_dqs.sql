@@ -21,6 +21,5 @@ final as (
 
 select * from final
 
--- Run after the webhook deliveries, so that an alert is sent before the build fails; the
--- raise_dqs_alerts hook then names the failing sources in dbt's output.
--- depends_on: {{ ref('data_quality_alert_deliveries') }}
+-- The raise_dqs_alerts hook then names the failing sources in dbt's output; the webhook
+-- alerts go out after the build (python -m observability alerts).

@@ -1,41 +1,15 @@
-"""The quality report's models section: recommenders against their baselines, the
-propensity model's realised performance over time, and drift against the previous build.
-
-Reads marts.recommendation_metrics, marts.propensity_model_metrics,
-marts.propensity_realised_performance and marts.model_drift when they exist (a warehouse
-built without the ML models gets no section). Kept apart from report.py so that it moves
-with the report into its own package unchanged.
-"""
+"""Section: the models. Recommenders against their baselines (marts.recommendation_metrics),
+the propensity model's evaluation and realised performance over time, and drift against the
+previous build (one line per variable above the PSI threshold)."""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
-from ingest.quality.charts import Point, bar_chart, line_chart
-
-if TYPE_CHECKING:
-    import duckdb
-
-
-@dataclass
-class ModelsData:
-    """The figures of the models section."""
-
-    recommendations: list[dict[str, Any]] = field(default_factory=list)
-    propensity: list[dict[str, Any]] = field(default_factory=list)
-    realised: list[dict[str, Any]] = field(default_factory=list)
-    drift: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def drifted(self) -> list[dict[str, Any]]:
-        return [row for row in self.drift if row.get("is_drifted")]
-
-
-def _esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+from observability.charts import Point, bar_chart, line_chart
+from observability.report.data import ReportData
+from observability.report.markup import esc as _esc
+from observability.report.models_data import ModelsData
 
 
 def _num(value: object, digits: int = 3) -> str:
@@ -46,56 +20,6 @@ def _num(value: object, digits: int = 3) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
-
-
-def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'marts' and table_name = ?",
-        [table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def read_models_data(con: duckdb.DuckDBPyConnection) -> ModelsData | None:
-    """The section's figures, or None when no model table was built."""
-    data = ModelsData()
-    if _has(con, "recommendation_metrics"):
-        data.recommendations = _records(
-            con,
-            "select method, method_kind, is_chosen, k, evaluated_users, hit_rate, recall,"
-            " ndcg, catalogue_coverage, user_coverage, lift_over_best_baseline, cutoff_date,"
-            " test_last_date from marts.recommendation_metrics"
-            " order by method_kind desc, hit_rate desc, method",
-        )
-    if _has(con, "propensity_model_metrics"):
-        data.propensity = _records(
-            con,
-            "select model_version, holdout_label_date, holdout_rows, auc, built_at"
-            " from marts.propensity_model_metrics",
-        )
-    if _has(con, "propensity_realised_performance"):
-        data.realised = _records(
-            con,
-            "select as_of, built_at, model_version, is_label_complete, labelled_users, buyers,"
-            " realised_auc, realised_precision"
-            " from marts.propensity_realised_performance order by built_at, as_of",
-        )
-    if _has(con, "model_drift"):
-        data.drift = _records(
-            con,
-            "select variable, psi, psi_threshold, is_drifted, built_at from marts.model_drift"
-            " where is_latest_build order by psi desc nulls last, variable",
-        )
-    if not (data.recommendations or data.propensity or data.realised or data.drift):
-        return None
-    return data
 
 
 def _table(headers: list[str], rows: list[list[str]], table_id: str) -> str:
@@ -216,8 +140,9 @@ def _drift(data: ModelsData) -> str:
     )
 
 
-def render_models_section(data: ModelsData | None) -> str:
+def render(report: ReportData) -> str:
     """The section's HTML ('' without model tables); every value is escaped."""
+    data = report.models
     if data is None:
         return ""
     return '<h2 id="models">Models</h2>' + _recommendations(data) + _realised(data) + _drift(data)

@@ -1,7 +1,7 @@
 {#-
-    The reference time of the as-of features: the `as_of` var when set, else the latest
-    valid event time. Never the wall clock, so a rebuild over the same data gives the same
-    tables.
+    The one reference time of the as-of features and the training set: the `as_of` var when
+    set, else the latest valid event time. Never the wall clock, so a rebuild over the same
+    data gives the same tables. Every model that needs "as of" reads this row.
 -#}
 {%- if var('as_of') is not none -%}
     {%- set as_of_at = ml_timestamp_literal(var('as_of')) -%}

@@ -1,0 +1,100 @@
+"""Command line: ``python -m observability {report,alerts}``.
+
+Argument parsing and printing only. Every expected error becomes one line on stderr
+(``error: <what>``) and an exit code: 0 done, 1 the warehouse could not be read or an alert
+could not be delivered (recorded; tried again by the next run), 2 usage error (including a
+bad setting in the environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.errors import SettingsError
+from ingest.settings import DATABASE_ENV, DEFAULT_DATABASE, resolve
+from observability.errors import ObservabilityError
+from observability.report.page import DEFAULT_OUT
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: ${DATABASE_ENV} or {DEFAULT_DATABASE})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m observability",
+        description="Report on and alert about a built warehouse.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report = commands.add_parser("report", help="write the HTML data quality report")
+    _add_database(report)
+    report.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"HTML file to write ({DEFAULT_OUT})"
+    )
+    alerts = commands.add_parser(
+        "alerts",
+        help="POST the pending DQS alerts to $DQ_ALERT_WEBHOOK_URL, record the outcomes",
+    )
+    _add_database(alerts)
+    return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from observability.report import write_report
+
+    path = write_report(args.database or resolve().database, args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_alerts(args: argparse.Namespace) -> int:
+    from observability.alerts import WEBHOOK_ENV_VAR
+    from observability.deliveries import deliver_pending
+
+    settings = resolve()
+    run = deliver_pending(args.database or settings.database, settings.alert_webhook_url)
+    if not run.pending:
+        print("no pending alerts")
+        return 0
+    if not settings.alert_webhook_url:
+        sources = ", ".join(alert.source for alert in run.pending)
+        print(f"{len(run.pending)} alert(s) pending ({sources}); {WEBHOOK_ENV_VAR} is not set")
+        return 0
+    for delivery in run.deliveries:
+        alert = delivery.alert
+        if delivery.status == "sent":
+            print(f"sent: {alert.source} batch {alert.batch_id} (HTTP {delivery.http_status})")
+        else:
+            print(
+                f"error: alert for {alert.source} batch {alert.batch_id} not delivered: "
+                f"{delivery.error} (recorded; the next run tries again)",
+                file=sys.stderr,
+            )
+    return 1 if run.failed else 0
+
+
+COMMANDS = {"report": _cmd_report, "alerts": _cmd_alerts}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (ObservabilityError, SettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Compare every table and view of two DuckDB warehouses, row for row.
+
+For each relation found in both files (tables and views, matched by schema and name, or
+through --map), compares the columns by name and type, the row counts, and the rows with
+EXCEPT ALL both ways (duplicates count). Prints one line per relation and a summary.
+
+    .venv/bin/python scripts/compare_warehouses.py A.duckdb B.duckdb \
+        [--schemas intermediate features marts] [--map intermediate.int_events_as_of=int_as_of]
+
+--ignore-columns NAME... leaves columns of those names out of every relation (run metadata
+such as invocation_id or built_at that differs between any two builds). --map OLD=NEW pairs
+A's OLD with B's NEW: `schema.table=schema.table`, or a bare name on
+either side for "same schema". A relation present on one side only is a difference unless
+--only-common is given. Both files are opened read-only; nothing is written.
+
+Exit codes: 0 = identical; 1 = some relation differs (or is missing); 2 = bad arguments or an
+unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
+
+
+class CompareError(Exception):
+    """The warehouses could not be opened or the arguments are unusable."""
+
+
+@dataclass(frozen=True)
+class RelationResult:
+    """The comparison of one relation: A's name, B's name and what differs (empty: equal)."""
+
+    a_name: str | None
+    b_name: str | None
+    rows_a: int | None = None
+    rows_b: int | None = None
+    only_in_a_rows: int | None = None
+    only_in_b_rows: int | None = None
+    problem: str = ""
+
+    @property
+    def identical(self) -> bool:
+        return not self.problem and self.only_in_a_rows == 0 and self.only_in_b_rows == 0
+
+    def line(self) -> str:
+        if self.a_name is None:
+            return f"ONLY-B  {self.b_name}"
+        if self.b_name is None:
+            return f"ONLY-A  {self.a_name}"
+        name = self.a_name if self.a_name == self.b_name else f"{self.a_name} -> {self.b_name}"
+        if self.problem:
+            return f"DIFF    {name}: {self.problem}"
+        rows = f"rows {self.rows_a} / {self.rows_b}"
+        if self.identical:
+            return f"OK      {name}: {rows}"
+        return (
+            f"DIFF    {name}: {rows}, {self.only_in_a_rows} rows only in A, "
+            f"{self.only_in_b_rows} rows only in B"
+        )
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """`schema.old=new` pairs -> {"schema.old": "schema.new"} (bare names keep the schema)."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise CompareError(f"--map {pair!r}: expected OLD=NEW")
+        old, new = old.strip(), new.strip()
+        if "." not in old and "." not in new:
+            raise CompareError(f"--map {pair!r}: name the schema on one side (schema.table)")
+        if "." not in old:
+            old = f"{new.split('.', 1)[0]}.{old}"
+        if "." not in new:
+            new = f"{old.split('.', 1)[0]}.{new}"
+        mapping[old] = new
+    return mapping
+
+
+def _relations(
+    con, catalog: str, schemas: list[str] | None, ignore_columns: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[str, str]]]:
+    """{"schema.table": [(column, type), ...]} of a catalog's tables and views."""
+    rows = con.execute(
+        """
+        select table_schema, table_name, column_name, data_type
+        from information_schema.columns
+        where table_catalog = ?
+        order by table_schema, table_name, ordinal_position
+        """,
+        [catalog],
+    ).fetchall()
+    relations: dict[str, list[tuple[str, str]]] = {}
+    for schema, table, column, data_type in rows:
+        if schema in SYSTEM_SCHEMAS or (schemas and schema not in schemas):
+            continue
+        columns = relations.setdefault(f"{schema}.{table}", [])
+        if column not in ignore_columns:
+            columns.append((column, data_type))
+    return relations
+
+
+def _qualified(catalog: str, name: str) -> str:
+    schema, table = name.split(".", 1)
+    return ".".join(quote_identifier(part) for part in (catalog, schema, table))
+
+
+def _compare_relation(
+    con, a_name: str, a_columns: list[tuple[str, str]], b_name: str, b_columns
+) -> RelationResult:
+    a_types, b_types = dict(a_columns), dict(b_columns)
+    if set(a_types) != set(b_types):
+        only_a = sorted(set(a_types) - set(b_types))
+        only_b = sorted(set(b_types) - set(a_types))
+        return RelationResult(
+            a_name, b_name, problem=f"columns only in A {only_a}, only in B {only_b}"
+        )
+    retyped = [
+        f"{col} {a_types[col]}/{b_types[col]}" for col in a_types if a_types[col] != b_types[col]
+    ]
+    if retyped:
+        return RelationResult(a_name, b_name, problem="types differ: " + ", ".join(retyped))
+    a_rel, b_rel = _qualified("warehouse_a", a_name), _qualified("warehouse_b", b_name)
+    if not a_columns:  # every column ignored: only the row counts are left to compare
+        rows_a, rows_b = con.execute(
+            f"select (select count(*) from {a_rel}), (select count(*) from {b_rel})"
+        ).fetchone()
+        return RelationResult(
+            a_name, b_name, rows_a, rows_b, max(rows_a - rows_b, 0), max(rows_b - rows_a, 0)
+        )
+    # Same column order on both sides (by name), whatever order each file stores them in.
+    columns = ", ".join(quote_identifier(column) for column, _ in a_columns)
+    rows_a, rows_b, only_a, only_b = con.execute(
+        f"""
+        select
+            (select count(*) from {a_rel}),
+            (select count(*) from {b_rel}),
+            (select count(*) from (
+                select {columns} from {a_rel} except all select {columns} from {b_rel})),
+            (select count(*) from (
+                select {columns} from {b_rel} except all select {columns} from {a_rel}))
+        """
+    ).fetchone()
+    return RelationResult(a_name, b_name, rows_a, rows_b, only_a, only_b)
+
+
+def compare(
+    path_a: Path,
+    path_b: Path,
+    schemas: list[str] | None = None,
+    mapping: dict[str, str] | None = None,
+    only_common: bool = False,
+    ignore_columns: frozenset[str] = frozenset(),
+) -> list[RelationResult]:
+    """Compare two DuckDB files; one result per relation (A's order, then B's extras)."""
+    import duckdb
+
+    mapping = mapping or {}
+    for path in (path_a, path_b):
+        if not path.is_file():
+            raise CompareError(f"{path}: no such file")
+    if path_a.resolve() == path_b.resolve():
+        raise CompareError(f"{path_a}: both arguments name the same file")
+    con = duckdb.connect()
+    try:
+        limit = os.environ.get("DUCKDB_MEMORY_LIMIT")
+        if limit:
+            con.execute(f"set memory_limit = {quote_literal(limit)}")
+        for alias, path in (("warehouse_a", path_a), ("warehouse_b", path_b)):
+            try:
+                con.execute(f"attach {quote_literal(str(path))} as {alias} (read_only)")
+            except duckdb.Error as exc:
+                first_line = str(exc).splitlines()[0]
+                raise CompareError(f"{path}: cannot open as DuckDB: {first_line}") from exc
+        relations_a = _relations(con, "warehouse_a", schemas, ignore_columns)
+        relations_b = _relations(con, "warehouse_b", schemas, ignore_columns)
+        unknown = sorted(set(mapping) - set(relations_a))
+        if unknown:
+            raise CompareError(f"--map names relations missing from {path_a}: {unknown}")
+        results: list[RelationResult] = []
+        matched_b: set[str] = set()
+        for a_name, a_columns in relations_a.items():
+            b_name = mapping.get(a_name, a_name)
+            if b_name not in relations_b:
+                if not only_common:
+                    results.append(RelationResult(a_name, None))
+                continue
+            matched_b.add(b_name)
+            results.append(_compare_relation(con, a_name, a_columns, b_name, relations_b[b_name]))
+        if not only_common:
+            results.extend(
+                RelationResult(None, b_name) for b_name in relations_b if b_name not in matched_b
+            )
+        return results
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("a", type=Path, help="first warehouse (DuckDB file)")
+    parser.add_argument("b", type=Path, help="second warehouse (DuckDB file)")
+    parser.add_argument("--schemas", nargs="+", help="compare only these schemas")
+    parser.add_argument(
+        "--map", action="append", default=[], metavar="OLD=NEW", help="A's OLD is B's NEW"
+    )
+    parser.add_argument(
+        "--only-common", action="store_true", help="ignore relations present on one side only"
+    )
+    parser.add_argument(
+        "--ignore-columns", nargs="+", default=[], metavar="NAME", help="columns left out"
+    )
+    args = parser.parse_args(argv)
+    try:
+        results = compare(
+            args.a,
+            args.b,
+            args.schemas,
+            parse_mapping(args.map),
+            args.only_common,
+            frozenset(args.ignore_columns),
+        )
+    except CompareError as exc:
+        print(f"compare_warehouses: {exc}", file=sys.stderr)
+        return 2
+    for result in results:
+        print(result.line())
+    differing = [result for result in results if not result.identical]
+    print(
+        f"{len(results)} relations: {len(results) - len(differing)} identical, "
+        f"{len(differing)} different or missing"
+    )
+    if not results:
+        print("compare_warehouses: no relations to compare", file=sys.stderr)
+        return 2
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
