@@ -33,11 +33,11 @@ current_values as (
         cast(scores.propensity as double) as variable_value
     from scores
     {%- for feature in features %}
-    union all
-    select
-        {{ sql_string_literal(feature) }} as variable,  -- noqa: RF04
-        cast(scoring_snapshot.{{ adapter.quote(feature) }} as double) as variable_value
-    from scoring_snapshot
+        union all
+        select
+            {{ sql_string_literal(feature) }} as variable,  -- noqa: RF04
+            cast(scoring_snapshot.{{ adapter.quote(feature) }} as double) as variable_value
+        from scoring_snapshot
     {%- endfor %}
 ),
 
