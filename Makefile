@@ -34,7 +34,7 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt lint ci bench clean
+        pytest test-dbt lint ci bench bench-large clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -107,8 +107,18 @@ lint: install  ## ruff and sqlfluff.
 	$(BIN)/sqlfluff lint models macros tests snapshots
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
 
-bench: install  ## Benchmarks (not part of the suite).
-	$(BIN)/python benchmarks/bench_load_sales.py
+# Scales of `make bench` (issue 13: 10 and 100); `make bench-large` runs the whole job at 500.
+BENCH_SCALES ?= 10 100
+bench: install  ## Benchmark suite (not part of `make test`): results/*.json + docs/benchmarks.md.
+	for scale in $(BENCH_SCALES); do $(BIN)/python benchmarks/bench_exercise1.py --scale $$scale; done
+	$(BIN)/python benchmarks/bench_pipeline.py --scales 1 $(BENCH_SCALES) --warm
+	$(BIN)/python benchmarks/bench_incremental.py --scale 10
+	$(BIN)/python benchmarks/bench_load_sales.py --scale 100
+	$(BIN)/python benchmarks/report.py
+
+bench-large: install  ## The whole job at scale 500 (about 50 M sales rows and 50 M events).
+	$(BIN)/python benchmarks/bench_pipeline.py --scales 500
+	$(BIN)/python benchmarks/report.py
 
 clean:  ## Remove generated data, warehouse and dbt artefacts (keeps .venv).
 	rm -rf $(LANDING) warehouse target logs $(TEST_DIR) reports

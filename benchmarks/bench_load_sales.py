@@ -118,6 +118,8 @@ def ensure_data(landing: Path, scale: float, own_data: bool) -> None:
                 "42",
                 "--days",
                 "28",
+                "--fault-rate",
+                "0",
             ],
             cwd=PROJECT_DIR,
             capture_output=True,
@@ -143,7 +145,7 @@ def main() -> int:
     parser.add_argument("--own-data", action="store_true", help="skip the generator")
     args = parser.parse_args()
 
-    workdir = args.workdir or Path(tempfile.gettempdir()) / "ingest-bench"
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     landing = workdir / f"landing-scale-{args.scale:g}"
     workdir.mkdir(parents=True, exist_ok=True)
     ensure_data(landing, args.scale, args.own_data)
@@ -198,6 +200,37 @@ def main() -> int:
         f"  (target <= 2.0); peak {b.peak_mb:.0f} MB (target < 2048 MB)"
     )
     print(f"ratio b/c: wall {b.seconds / c.seconds:.2f}, cpu {b.cpu_seconds / c.cpu_seconds:.2f}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _harness import target, write_result
+
+    def summary(label: str, runs: list[Measurement]) -> dict[str, object]:
+        m = median(runs)
+        return {
+            "label": label,
+            "runs": [vars(run) for run in runs],
+            "median": {
+                "wall_seconds": m.seconds,
+                "cpu_seconds": m.cpu_seconds,
+                "peak_mb": m.peak_mb,
+            },
+        }
+
+    write_result(
+        f"load_sales_scale{args.scale:g}",
+        {
+            "scale": args.scale,
+            "files": len(files),
+            "contenders": {
+                "bare_typed": summary("(a) bare typed read_csv CTAS", bare),
+                "ingest": summary("(b) ingest load sales/", ingest),
+                "bare_varchar": summary("(c) bare all-VARCHAR read_csv CTAS", varchar),
+            },
+            "targets": [
+                target("ingest wall / all-VARCHAR CTAS wall", b.seconds / c.seconds, 1.5),
+                target("ingest peak memory", b.peak_mb, 1024, unit="MB"),
+            ],
+        },
+    )
     if args.repeat > 1:
         print(
             "all runs (s): bare",

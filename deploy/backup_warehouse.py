@@ -8,7 +8,9 @@ writes the file while it is copied:
 `copy` checkpoints the database (the write-ahead log is folded into the file) and copies the
 file: fastest restore, same DuckDB storage version. `export` writes `EXPORT DATABASE` as
 Parquet plus schema.sql/load.sql: readable by any DuckDB version (`IMPORT DATABASE`) and by
-other engines. Backups older than the newest --keep are deleted.
+other engines. Backups older than the newest --keep are deleted, and so is every backup older
+than --max-age-days (default 30): personal data erased from the warehouse (`ingest erase`)
+leaves the backups within that bound (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -58,13 +60,36 @@ def backup_export(database: Path, out_dir: Path) -> Path:
     return target
 
 
-def prune(out_dir: Path, stem: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups of `stem` in out_dir; return the deleted."""
+MAX_AGE_DAYS = 30
+
+
+def _taken_at(path: Path, stem: str) -> datetime | None:
+    """When a backup was taken, from its name (<stem>_<YYYYmmddTHHMMSSZ>[.suffix])."""
+    text = path.name[len(stem) + 1 :].split(".")[0]
+    try:
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def prune(
+    out_dir: Path,
+    stem: str,
+    keep: int,
+    max_age_days: int = MAX_AGE_DAYS,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Delete all but the newest `keep` backups of `stem` in out_dir, and every backup older
+    than `max_age_days`; return the deleted."""
     backups = sorted(
         (path for path in out_dir.glob(f"{stem}_*") if not path.name.endswith(".partial")),
         key=lambda path: path.name,
     )
-    doomed = backups[:-keep] if keep > 0 else backups
+    oldest = (now or datetime.now(UTC)) - timedelta(days=max_age_days)
+    expired = [
+        path for path in backups if (taken := _taken_at(path, stem)) is not None and taken < oldest
+    ]
+    doomed = sorted({*(backups[:-keep] if keep > 0 else backups), *expired})
     for path in doomed:
         if path.is_dir():
             shutil.rmtree(path)
@@ -84,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("backups"))
     parser.add_argument("--mode", choices=["copy", "export"], default="copy")
     parser.add_argument("--keep", type=int, default=7, help="backups to keep (default 7)")
+    parser.add_argument(
+        "--max-age-days",
+        type=int,
+        default=MAX_AGE_DAYS,
+        help=f"delete backups older than this, whatever --keep says (default {MAX_AGE_DAYS})",
+    )
     args = parser.parse_args(argv)
     try:
         args.database = args.database or resolve().database
@@ -91,11 +122,17 @@ def main(argv: list[str] | None = None) -> int:
             raise BackupError(f"no warehouse at {args.database}")
         make = backup_copy if args.mode == "copy" else backup_export
         target = make(args.database, args.out)
-        deleted = prune(args.out, args.database.stem, args.keep)
+        if args.max_age_days < 1:
+            raise BackupError(f"--max-age-days must be at least 1, got {args.max_age_days}")
+        deleted = prune(args.out, args.database.stem, args.keep, args.max_age_days)
     except (BackupError, SettingsError, duckdb.Error, OSError) as exc:
         print(f"backup_warehouse: {exc}", file=sys.stderr)
         return 1
     print(f"backup: {target}" + (f" (pruned {len(deleted)})" if deleted else ""))
+    print(
+        f"backups are kept at most {args.max_age_days} days: data erased from the warehouse"
+        " is gone from every backup by then"
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`).
+"""Command line: `python -m ingest {generate,load,ledger,quarantine}` (or `ingest ...`),
+plus the privacy commands `erase`, `export-user`, `purge-expired` (ingest/privacy/cli.py).
 
 Argument parsing and printing only; the work happens in ``ingest.load``, ``ingest.ledger``
 and ``ingest.generate``; the warehouse path comes from ``ingest.settings`` (the quality
@@ -81,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--source", choices=sorted(CONTRACTS))
     quarantine.add_argument("--limit", type=int, default=50)
     _add_database(quarantine)
+
+    from ingest.privacy import cli as privacy_cli
+
+    privacy_cli.add_parsers(commands, _add_database)
     return parser
 
 
@@ -179,6 +184,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
     headers = ["source", "files loaded", "skipped", "failed", "rows loaded", "quarantined"]
     print(f"batch {report.batch_id} into {database}")
     print(format_table(headers, report.summary()))
+    suppressed = sum(entry.rows_suppressed for entry in report.entries)
+    if suppressed:
+        print(f"suppressed {suppressed} row(s) of erased people (see `ingest ledger`)")
     failed = report.failed
     if failed:
         print(f"{len(failed)} file(s) failed; see `ingest ledger`", file=sys.stderr)
@@ -214,11 +222,26 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_privacy(args: argparse.Namespace) -> int:
+    from ingest.privacy import cli as privacy_cli
+
+    run = {
+        "erase": privacy_cli.run_erase,
+        "export-user": privacy_cli.run_export_user,
+        "purge-expired": privacy_cli.run_purge_expired,
+    }[args.command]
+    with _open_read(args) as con:
+        return run(con, args)
+
+
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
     "ledger": _cmd_ledger,
     "quarantine": _cmd_quarantine,
+    "erase": _cmd_privacy,
+    "export-user": _cmd_privacy,
+    "purge-expired": _cmd_privacy,
 }
 
 

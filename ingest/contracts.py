@@ -40,6 +40,14 @@ class SourceContract:
     patterns: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str
+    # The column that holds the person a row is about (the internal user id), or None for a
+    # source without personal data. Erasure and load-time suppression match on it.
+    subject_column: str | None = None
+    # The column that dates a row (ISO text), for retention (`ingest purge-expired`).
+    time_column: str | None = None
+    # Days raw rows are kept (by time_column); None keeps everything. Override per source with
+    # the environment variable INGEST_RETENTION_DAYS_<SOURCE> (see ingest/privacy/retention.py).
+    retention_days: int | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -75,12 +83,15 @@ CONTRACTS: dict[str, SourceContract] = {
                 Column("price", "Unit price paid, in the shop currency."),
                 Column("customer_id", "Buyer; the same id space as user_id."),
             ),
+            subject_column="customer_id",
+            time_column="date",
         ),
         SourceContract(
             name="products",
             file_format="csv",
             patterns=CSV_PATTERNS,
             description="Product catalog: a full snapshot of the catalog, one file per day.",
+            time_column="updated_at",
             columns=(
                 Column("product_id", "Catalog id of the product."),
                 Column("name", "Product display name.", required=False),
@@ -103,6 +114,8 @@ CONTRACTS: dict[str, SourceContract] = {
                 Column("session_duration", "Visit length in seconds."),
                 Column("timestamp", "Visit start (ISO-8601)."),
             ),
+            subject_column="user_id",
+            time_column="timestamp",
         ),
         SourceContract(
             name="transactions",
@@ -115,6 +128,8 @@ CONTRACTS: dict[str, SourceContract] = {
                 Column("amount", "Amount charged, in the shop currency."),
                 Column("timestamp", "When the payment was captured."),
             ),
+            subject_column="user_id",
+            time_column="timestamp",
         ),
         SourceContract(
             name="events",
@@ -129,10 +144,36 @@ CONTRACTS: dict[str, SourceContract] = {
                 # not a file-level contract breach: lines are self-describing.
                 Column(
                     "data",
-                    "Event payload object (amount, page, product_id, query ...).",
+                    "Event payload object (amount, page, product_id, query, ip_address,"
+                    " user_agent ...): page views carry the visitor's IP address and browser,"
+                    " search queries are free text that may hold an email address.",
                     required=False,
                 ),
             ),
+            subject_column="user_id",
+            time_column="timestamp",
+        ),
+        SourceContract(
+            name="customers",
+            file_format="csv",
+            patterns=CSV_PATTERNS,
+            description=(
+                "Customer master data from the shop's account service: personal data and"
+                " consent flags. One file per day of changes (the first day is a full extract);"
+                " a customer appears again whenever a field or a consent flag changes."
+            ),
+            columns=(
+                Column("customer_id", "The customer; the same id space as user_id."),
+                Column("email", "Email address (personal data, direct identifier)."),
+                Column("full_name", "Name (personal data, direct identifier).", required=False),
+                Column("country", "ISO 3166-1 alpha-2 country code.", required=False),
+                Column("signup_at", "When the account was created (ISO-8601)."),
+                Column("marketing_consent", "true/false: consents to marketing use (GDPR)."),
+                Column("do_not_sell", "true/false: opted out of sale/sharing (CCPA)."),
+                Column("updated_at", "When this version of the record was written (ISO-8601)."),
+            ),
+            subject_column="customer_id",
+            time_column="updated_at",
         ),
     )
 }

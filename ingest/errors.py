@@ -75,3 +75,18 @@ class MissingColumnError(FileLoadError):
     def __init__(self, source_file: str, column: str, *, kind: str = "column") -> None:
         super().__init__(source_file, f"missing required {kind} {column!r}")
         self.column = column
+
+
+class PrivacyError(IngestError):
+    """An erasure, access or retention request cannot be carried out."""
+
+
+class MissingSaltError(PrivacyError, UsageError):
+    """The erasure registry needs its salt (an environment variable) and it is not set."""
+
+    def __init__(self, variable: str, action: str) -> None:
+        super().__init__(
+            f"{action} needs the erasure salt: set the environment variable {variable}"
+            " (a long random secret; the same value for every run)"
+        )
+        self.variable = variable

@@ -37,6 +37,10 @@ LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("error", "varchar"),
     ("started_at", "timestamp"),
     ("finished_at", "timestamp"),
+    # Added with erasure and retention (ingest.privacy): ensure_tables adds them to older
+    # warehouses.
+    ("rows_suppressed", "bigint default 0"),
+    ("rows_removed", "bigint default 0"),
 )
 QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_batch_id", "varchar"),
@@ -57,6 +61,7 @@ LINEAGE_DDL: tuple[tuple[str, str], ...] = (
 STATUS_LOADED = "loaded"
 STATUS_SKIPPED = "skipped_duplicate"
 STATUS_FAILED = "failed"
+STATUS_PURGED = "purged"
 
 
 def _columns_ddl(columns: tuple[tuple[str, str], ...]) -> str:
@@ -76,6 +81,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema, one table per contract, the ledger and the quarantine."""
     con.execute(f"create schema if not exists {quote_ident(RAW_SCHEMA)}")
     con.execute(f"create table if not exists {LEDGER} ({_columns_ddl(LEDGER_COLUMNS)})")
+    for name, sql_type in LEDGER_COLUMNS[-2:]:
+        con.execute(f"alter table {LEDGER} add column if not exists {quote_ident(name)} {sql_type}")
     con.execute(f"create table if not exists {QUARANTINE} ({_columns_ddl(QUARANTINE_COLUMNS)})")
     for contract in CONTRACTS.values():
         table = qualified(RAW_SCHEMA, contract.table)
@@ -99,6 +106,10 @@ class LedgerEntry:
     error: str | None
     started_at: datetime
     finished_at: datetime
+    # Rows of erased people read but not written (ingest.privacy.suppression).
+    rows_suppressed: int = 0
+    # Raw rows deleted by a retention run (status purged).
+    rows_removed: int = 0
 
     def as_row(self) -> list[object]:
         return [
@@ -114,6 +125,8 @@ class LedgerEntry:
             self.error,
             self.started_at,
             self.finished_at,
+            self.rows_suppressed,
+            self.rows_removed,
         ]
 
 
@@ -140,7 +153,7 @@ def read_ledger(
     """Ledger rows, newest first."""
     sql = (
         "select batch_id, source, path, status, rows_read, rows_loaded, rows_quarantined,"
-        f" size_bytes, started_at, error from {LEDGER}"
+        f" rows_suppressed, rows_removed, size_bytes, started_at, error from {LEDGER}"
         " where (? is null or source = ?) order by started_at desc, path limit ?"
     )
     result = con.execute(sql, [source, source, limit if limit is not None else 2**62])

@@ -39,6 +39,7 @@ from ingest.ledger import (
     loaded_hashes,
     write_entries,
 )
+from ingest.privacy.suppression import Suppression, adjusted, for_load, suppress
 from ingest.readers import (
     QUARANTINE_STAGE,
     LoadContext,
@@ -170,6 +171,8 @@ class _Pending:
     # StagedFile.deferred).
     deferred: dict[str, list[tuple[str, str, list[object]]]] = field(default_factory=dict)
     lines_tables: list[str] = field(default_factory=list)
+    # Set when the warehouse has erased people (ingest.privacy.suppression).
+    suppression: Suppression | None = None
 
     @property
     def deferred_files(self) -> int:
@@ -221,11 +224,16 @@ def _write(con: duckdb.DuckDBPyConnection, pending: _Pending, entries: list[Ledg
         f"insert into {QUARANTINE} select * from {QUARANTINE_STAGE}{quarantine_where}",
         where_params,
     )
+    suppressed = suppress(con, pending.suppression, entries) if pending.suppression else {}
     finished = utc_now()
     for entry in loaded:
         entry.finished_at = finished
-    write_entries(con, entries)
+    write_entries(con, [adjusted(entry, suppressed) for entry in entries])
     con.execute("commit")
+    for entry in entries:  # the report shows what was committed
+        after = adjusted(entry, suppressed)
+        entry.rows_loaded, entry.rows_quarantined = after.rows_loaded, after.rows_quarantined
+        entry.rows_suppressed = after.rows_suppressed
 
 
 def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
@@ -292,7 +300,7 @@ def _load_files(
     loaded_at = utc_now()
     ctx = LoadContext(batch_id=new_batch_id(loaded_at), loaded_at=loaded_at)
     report = LoadReport(batch_id=ctx.batch_id)
-    pending = _Pending()
+    pending = _Pending(suppression=for_load(con))
     already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
     for index, item in enumerate(files, start=1):
         entry = LedgerEntry(

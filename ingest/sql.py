@@ -12,3 +12,11 @@ def quote_ident(name: str) -> str:
 
 def qualified(schema: str, table: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(table)}"
+
+
+def quote_literal(value: str) -> str:
+    """Quote ``value`` as a SQL string literal, for the few places that take no parameters
+    (lambdas, DDL); single quotes are doubled."""
+    if "\x00" in value:
+        raise ValueError("string literal contains a NUL byte")
+    return "'" + value.replace("'", "''") + "'"

@@ -1,6 +1,6 @@
 -- Every rejected row lists as many reason codes as rejection_reason_count says, at least one,
 -- with no empty code and no spaces: the reason list is machine-readable.
-{%- set sources = ['sales', 'products', 'user_behavior', 'transactions', 'events'] %}
+{%- set sources = ['sales', 'products', 'user_behavior', 'transactions', 'events', 'customers'] %}
 
 with
 

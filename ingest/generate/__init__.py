@@ -1,4 +1,4 @@
-"""Deterministic synthetic e-commerce landing data for the five raw sources.
+"""Deterministic synthetic e-commerce landing data for the six raw sources.
 
 ``generate(out, scale=1.0, seed=42, days=28, start_date=date(2026, 10, 1), fault_rate=0.0)``
 (CLI: ``python -m ingest generate --out DIR --scale S --seed N [--days D]
@@ -9,6 +9,7 @@
     out/user_behavior/user_behavior_YYYY-MM-DD.csv      one row per visit (session)
     out/transactions/transactions_YYYY-MM-DD.parquet    one payment per purchase event
     out/events/YYYY-MM-DD/events_YYYY-MM-DDTHH.jsonl    clickstream, one file per UTC hour
+    out/customers/customers_YYYY-MM-DD.csv              customer records: day 1 all, then changes
     out/_manifest.json                                  arguments, universe, per-source counts
     out/_faults.csv                                     one line per injected fault
 
@@ -31,6 +32,11 @@ each has a payment in ``transactions`` (Parquet: transaction_id int64, user_id i
 decimal128(18,2), timestamp timestamp[us] naive UTC). Sales are the day's web purchases plus
 other channels' lines at that day's catalog price, without exact duplicates.
 
+Personal data (ingest.generate.customers): every user is a customer with an email, a name, a
+country and consent flags (marketing consent, CCPA do-not-sell) that change for a few
+customers every day; page views carry the user's IP address and browser, and about one
+search in 40 is the user's own email address.
+
 Faults (``--fault-rate F``: about F of each source's rows, one fault per faulty row; until a
 source has had every kind, a file gets one of each missing kind, so small sets cover all):
 
@@ -51,10 +57,13 @@ data_not_an_object     events data "oops", [1,2], 42                    invalid_
 missing_amount         purchase event without data.amount               missing_amount
 duplicate_row          sales: exact copy appended (the copy is the      (empty: both kept)
                        fault); user_behavior (user_id, timestamp) and   duplicate
-                       transactions transaction_id re-sent at the end
+                       transactions transaction_id, customers
+                       (customer_id, updated_at) re-sent at the end
                        of the file (the earlier row is the fault)
 wrong_column_count     CSV line with a field too few or too many        quarantine
 malformed_json         truncated line or single-quoted keys             quarantine
+unparsable_boolean     customers consent flag "yes", "maybe", "2" ...   invalid_<column>
+invalid_email          customers email "not-an-email", "someone@" ...   invalid_email
 =====================  ===============================================  =======================
 """
 

@@ -19,7 +19,15 @@ from ingest.errors import GenerateError
 
 GENERATOR_VERSION = "1.0.0"
 
-SOURCES: tuple[str, ...] = ("sales", "products", "user_behavior", "transactions", "events")
+# Appended sources go last: a source's fault stream is keyed by its index here.
+SOURCES: tuple[str, ...] = (
+    "sales",
+    "products",
+    "user_behavior",
+    "transactions",
+    "events",
+    "customers",
+)
 CATEGORIES: tuple[str, ...] = ("electronics", "clothing", "books", "home", "sports")
 EVENT_TYPES: tuple[str, ...] = ("page_view", "click", "add_to_cart", "purchase", "search")
 
@@ -56,10 +64,12 @@ class Stream(IntEnum):
     SESSIONS = 4
     SALES = 5
     TRANSACTIONS = 6
-    TASTES = 7
-    RELATIONS = 8
-    SHOPPING = 9
+    CUSTOMERS = 7
     FAULTS = 10  # + index of the source in SOURCES
+    # The shopping structure (ingest.generate.tastes): past the fault streams.
+    TASTES = 20
+    RELATIONS = 21
+    SHOPPING = 22
 
 
 def rng_for(seed: int, stream: int, day: int = 0) -> np.random.Generator:

@@ -29,6 +29,7 @@ from ingest.generate.config import (
     Stream,
     rng_for,
 )
+from ingest.generate.customers import build_customers, customer_columns, customers_day
 from ingest.generate.faults import KINDS, QUARANTINE, plan_faults
 from ingest.generate.output import (
     FAULTS,
@@ -119,6 +120,7 @@ def generate(
     last_end = np.full(config.n_users, -(10**9), dtype=np.int64)
     next_transaction_id = first_transaction_id()
     log = FaultLog(out, SOURCES)
+    customer_state = build_customers(config, config.n_users)
 
     def emit(source: str, rendered: RenderedFile) -> None:
         target = out / rendered.path
@@ -269,6 +271,30 @@ def generate(
                             cents_text(sales.price[a:b]),
                             int_text(users.ids[sales.user[a:b]]),
                         ],
+                        plan,
+                        rng,
+                    ),
+                )
+
+            # customers: day 0 a full extract, later days the records that changed
+            changes = customers_day(config, customer_state, day)
+            if len(changes.rows):
+                rng = fault_rng("customers", day)
+                plan = plan_faults(
+                    rng,
+                    "customers",
+                    len(changes.rows),
+                    config.fault_rate,
+                    tallies["customers"].covered,
+                )
+                emit(
+                    "customers",
+                    render_csv(
+                        "customers",
+                        f"customers/customers_{day_text}.csv",
+                        CONTRACTS["customers"].column_names,
+                        len(changes.rows),
+                        lambda a, b, changes=changes: customer_columns(users.ids, changes, a, b),
                         plan,
                         rng,
                     ),

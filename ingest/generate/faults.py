@@ -30,6 +30,8 @@ WRONG_COLUMNS = "wrong_column_count"
 MALFORMED_JSON = "malformed_json"
 MISSING_AMOUNT = "missing_amount"
 NOT_AN_OBJECT = "data_not_an_object"
+BAD_BOOLEAN = "unparsable_boolean"
+BAD_EMAIL = "invalid_email"
 
 QUARANTINE = "quarantine"
 
@@ -58,6 +60,8 @@ def _kind(fault: str, column: str, rows: str = ANY_ROW) -> FaultKind:
         UNKNOWN_EVENT_TYPE: "unknown_",
         MISSING_AMOUNT: "missing_",
         NOT_AN_OBJECT: "invalid_",
+        BAD_BOOLEAN: "invalid_",
+        BAD_EMAIL: "invalid_",
     }
     if fault in (WRONG_COLUMNS, MALFORMED_JSON):
         return FaultKind(fault, column, QUARANTINE, rows)
@@ -124,6 +128,21 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(NON_POSITIVE, "amount", PURCHASE_ROW),
         _kind(MALFORMED_JSON, ""),
     ),
+    "customers": (
+        *(
+            _kind(NULL, column)
+            for column in ("customer_id", "email", "signup_at", "marketing_consent", "updated_at")
+        ),
+        _kind(BAD_NUMBER, "customer_id"),
+        _kind(BAD_EMAIL, "email"),
+        _kind(BAD_DATE, "signup_at"),
+        _kind(BAD_DATE, "updated_at"),
+        _kind(BAD_BOOLEAN, "marketing_consent"),
+        _kind(BAD_BOOLEAN, "do_not_sell"),
+        # The same (customer_id, updated_at) again later in the file: this row is rejected.
+        FaultKind(DUPLICATE, "", "duplicate"),
+        _kind(WRONG_COLUMNS, ""),
+    ),
 }
 
 BAD_NUMBERS = ("abc", "twelve", "12.3.4", "#VALUE!", "1O")
@@ -133,6 +152,8 @@ BAD_ISO_TIMESTAMPS = ("2026-10-01T25:61:00Z", "yesterday", "2026-99-01T10:00:00+
 UNKNOWN_CATEGORIES = ("toys", "garden", "grocery", "automotive")
 UNKNOWN_EVENT_TYPES = ("wishlist_add", "checkout_start", "share", "rate_product")
 BAD_RATINGS = ("5.5", "6.0", "7.2", "9.9")
+BAD_BOOLEANS = ("yes", "Y", "2", "maybe", "ja")
+BAD_EMAILS = ("not-an-email", "someone@", "@example.com", "a b@example.com")
 
 
 @dataclass

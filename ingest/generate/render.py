@@ -17,9 +17,14 @@ import pyarrow.compute as pc
 from ingest.generate.activity import ADD_TO_CART, CLICK, PAGE_VIEW, PURCHASE, DayTransactions
 from ingest.generate.catalog import SEARCH_QUERIES, TZ_OFFSETS, TZ_SUFFIXES
 from ingest.generate.config import EVENT_TYPES
+from ingest.generate.customers import emails, ip_addresses, searches_with_email, user_agents
 from ingest.generate.faults import (
+    BAD_BOOLEAN,
+    BAD_BOOLEANS,
     BAD_DATE,
     BAD_DATES,
+    BAD_EMAIL,
+    BAD_EMAILS,
     BAD_ISO_TIMESTAMPS,
     BAD_NUMBER,
     BAD_NUMBERS,
@@ -92,6 +97,10 @@ def _bad_csv_value(rng: np.random.Generator, source: str, kind: FaultKind, curre
             return cents_str(int(rng.integers(1_000_001, 5_000_001)))
     if kind.fault == UNKNOWN_CATEGORY:
         return pick(rng, UNKNOWN_CATEGORIES)
+    if kind.fault == BAD_BOOLEAN:
+        return pick(rng, BAD_BOOLEANS)
+    if kind.fault == BAD_EMAIL:
+        return pick(rng, BAD_EMAILS)
     raise ValueError(f"no CSV fault {kind.fault} for column {column!r}")
 
 
@@ -175,6 +184,9 @@ class EventColumns:
     amount: pa.Array
     query: pa.Array
     type_code: np.ndarray
+    # Personal data on page views (ingest.generate.customers): the visitor's address, browser.
+    ip_address: pa.Array
+    user_agent: pa.Array
 
 
 @dataclass
@@ -201,6 +213,10 @@ def event_columns(events: EventArrays) -> EventColumns:
     timestamp = pc.binary_join_element_wise(
         pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, events.tz_code), ""
     )
+    query = str_take(SEARCH_QUERIES, events.query)
+    pasted_email = searches_with_email(events.user_ids, events.event_at)
+    if pasted_email.any():
+        query = pc.if_else(pa.array(pasted_email), emails(events.user_ids), query)
     return EventColumns(
         user=int_text(events.user_ids),
         event_type=str_take(EVENT_TYPES, events.type_code),
@@ -208,8 +224,10 @@ def event_columns(events: EventArrays) -> EventColumns:
         product=int_text(events.product_ids),
         quantity=int_text(events.quantity),
         amount=cents_text(np.maximum(events.amount, 0)),
-        query=str_take(SEARCH_QUERIES, events.query),
+        query=query,
         type_code=events.type_code,
+        ip_address=ip_addresses(events.user_ids),
+        user_agent=user_agents(events.user_ids),
     )
 
 
@@ -217,6 +235,18 @@ def _clean_event_lines(cols: EventColumns) -> pa.Array:
     code = pa.array(cols.type_code)
     page = pc.binary_join_element_wise(
         '{"page":"/products/', cols.product, '","product_id":', cols.product, "}", ""
+    )
+    page_view = pc.binary_join_element_wise(
+        '{"page":"/products/',
+        cols.product,
+        '","product_id":',
+        cols.product,
+        ',"ip_address":"',
+        cols.ip_address,
+        '","user_agent":"',
+        cols.user_agent,
+        '"}',
+        "",
     )
     cart = pc.binary_join_element_wise(
         '{"product_id":', cols.product, ',"quantity":', cols.quantity, "}", ""
@@ -232,9 +262,14 @@ def _clean_event_lines(cols: EventColumns) -> pa.Array:
         "",
     )
     search = pc.binary_join_element_wise('{"query":"', cols.query, '"}', "")
-    is_page = pc.or_(pc.equal(code, PAGE_VIEW), pc.equal(code, CLICK))
     data = pc.case_when(
-        pc.make_struct(is_page, pc.equal(code, ADD_TO_CART), pc.equal(code, PURCHASE)),
+        pc.make_struct(
+            pc.equal(code, PAGE_VIEW),
+            pc.equal(code, CLICK),
+            pc.equal(code, ADD_TO_CART),
+            pc.equal(code, PURCHASE),
+        ),
+        page_view,
         page,
         cart,
         purchase,
@@ -260,6 +295,9 @@ def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str
     code = int(cols.type_code[row])
     if code in (PAGE_VIEW, CLICK):
         data = {"page": _quote(f"/products/{product}"), "product_id": product}
+        if code == PAGE_VIEW:
+            data["ip_address"] = _quote(cols.ip_address[row].as_py())
+            data["user_agent"] = _quote(cols.user_agent[row].as_py())
     elif code == ADD_TO_CART:
         data = {"product_id": product, "quantity": cols.quantity[row].as_py()}
     elif code == PURCHASE:

@@ -3,5 +3,5 @@
     stg_<source> (valid rows) and a stg_<source>__rejected (rejected rows) model.
 #}
 {% macro quality_source_names() -%}
-    {{ return(['sales', 'products', 'user_behavior', 'transactions', 'events']) }}
+    {{ return(['sales', 'products', 'user_behavior', 'transactions', 'events', 'customers']) }}
 {%- endmacro %}

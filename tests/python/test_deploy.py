@@ -306,11 +306,38 @@ def test_backup_keeps_only_the_newest(small_warehouse: Path, tmp_path: Path) -> 
     out.mkdir()
     for day in ("20260101T000000Z", "20260102T000000Z", "20260103T000000Z"):
         (out / f"warehouse_{day}.duckdb").write_bytes(b"old")
-    result = run_backup("--database", str(small_warehouse), "--out", str(out), "--keep", "2")
+    result = run_backup(
+        "--database",
+        str(small_warehouse),
+        "--out",
+        str(out),
+        "--keep",
+        "2",
+        "--max-age-days",
+        "36500",
+    )
     assert result.returncode == 0, result.stderr
     names = sorted(path.name for path in out.iterdir())
     assert len(names) == 2
     assert "warehouse_20260103T000000Z.duckdb" in names
+
+
+def test_backup_deletes_backups_older_than_the_bound(small_warehouse: Path, tmp_path: Path) -> None:
+    # Erasure reaches backups by expiry: nothing older than --max-age-days survives a backup.
+    out = tmp_path / "backups"
+    out.mkdir()
+    old = out / "warehouse_20200101T000000Z.duckdb"
+    old.write_bytes(b"old")
+    result = run_backup(
+        "--database", str(small_warehouse), "--out", str(out), "--max-age-days", "30"
+    )
+    assert result.returncode == 0, result.stderr
+    assert not old.exists() and len(list(out.iterdir())) == 1
+    assert "kept at most 30 days" in result.stdout
+    refused = run_backup(
+        "--database", str(small_warehouse), "--out", str(out), "--max-age-days", "0"
+    )
+    assert refused.returncode == 1 and "--max-age-days" in refused.stderr
 
 
 def test_backup_of_a_missing_warehouse_fails(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_ml import interactions, propensity, recommend
+from pipeline_ml import consent, interactions, propensity, recommend
 from pipeline_ml.recommend import RecommenderSettings
 
 HORIZON_DAYS = 7  # the default of the purchase_label_horizon_days var
@@ -229,6 +229,9 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
             " where is_in_latest_snapshot"
         ).fetchnumpy()
         as_of_day = as_of.fetchall()[0][0]
+        suppressed = consent.suppressed_user_ids(
+            con.table("intermediate.int_customers_consent_as_of")
+        )
     assert len(chosen) == 1
     again = recommend.recommend_everyone(
         chosen[0][0],
@@ -237,7 +240,9 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
         reference_day=as_of_day,
         catalog=(catalog["product_id"], catalog["category"]),
     )
-    again_frame = again.to_arrow().to_pandas().sort_values(["user_id", "rank"])
+    # The model leaves out customers who opted out (docs/privacy.md).
+    again_arrow = consent.without_users(again.to_arrow(), suppressed)
+    again_frame = again_arrow.to_pandas().sort_values(["user_id", "rank"])
     assert stored["user_id"].tolist() == again_frame["user_id"].tolist()
     assert stored["product_id"].tolist() == again_frame["product_id"].tolist()
     np.testing.assert_allclose(stored["score"], again_frame["score"])
@@ -274,6 +279,9 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
         training = propensity.read_training_set(
             con.table("features.purchase_training_set"), settings
         )
+        suppressed = consent.suppressed_user_ids(
+            con.table("intermediate.int_customers_consent_as_of")
+        )
     assert len(metrics) == 1
     row = metrics.iloc[0]
     assert set(predictions["model_version"]) == {row["model_version"]}
@@ -282,10 +290,13 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
     assert row["holdout_rows"] > 0 and row["evaluation_training_rows"] > 0
     assert row["auc"] is None or 0.0 <= row["auc"] <= 1.0
     scoring = staged["training"][staged["training"]["is_scoring_snapshot"]]
-    assert sorted(predictions["user_id"]) == sorted(scoring["user_id"])
+    # Every scored user but the customers who opted out (docs/privacy.md).
+    assert suppressed.size and not set(predictions["user_id"]) & set(suppressed)
+    expected_users = sorted(set(scoring["user_id"]) - set(suppressed.tolist()))
+    assert sorted(predictions["user_id"]) == expected_users
     assert row["trained_at"] == scoring["label_at"].iloc[0]
     # A second training on the same data gives the very same predictions.
-    again = propensity.predict(training, settings).to_pandas()
+    again = consent.without_users(propensity.predict(training, settings), suppressed).to_pandas()
     assert again["user_id"].tolist() == predictions["user_id"].tolist()
     assert again["propensity"].tolist() == predictions["propensity"].tolist()
     assert again["model_version"].tolist() == predictions["model_version"].tolist()

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from conftest import Warehouse
 
-SOURCES = ("sales", "products", "user_behavior", "transactions", "events")
+SOURCES = ("sales", "products", "user_behavior", "transactions", "events", "customers")
 
 
 def expected_dqs(valid: int, total: int) -> Decimal:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import Warehouse
 
-SOURCES = ("sales", "products", "user_behavior", "transactions", "events")
+SOURCES = ("sales", "products", "user_behavior", "transactions", "events", "customers")
 
 # The staged interface the feature models read (name -> DuckDB type), lineage last.
 LINEAGE = {
@@ -69,6 +69,17 @@ STAGED_COLUMNS: dict[str, dict[str, str]] = {
         "page": "VARCHAR",
         "search_query": "VARCHAR",
         "data": "JSON",
+    },
+    "customers": {
+        "customer_record_id": "VARCHAR",
+        "customer_id": "BIGINT",
+        "email": "VARCHAR",
+        "full_name": "VARCHAR",
+        "country": "VARCHAR",
+        "signup_at": "TIMESTAMP",
+        "has_marketing_consent": "BOOLEAN",
+        "is_do_not_sell": "BOOLEAN",
+        "updated_at": "TIMESTAMP",
     },
 }
 

@@ -6,7 +6,7 @@ from dbt vars through the model's yml config (_ml__models.yml).
 
 from typing import Any
 
-from pipeline_ml import interactions, recommend
+from pipeline_ml import consent, interactions, recommend
 from pipeline_ml.settings import as_int, recommender_settings
 
 
@@ -27,7 +27,7 @@ def model(dbt: Any, session: Any) -> Any:
     as_of_day = interactions.scalar(dbt.ref("int_as_of").project("cast(as_of_at as date)"))
     catalog = dbt.ref("int_products_current").filter("is_in_latest_snapshot")
     products = catalog.project("product_id, category").fetchnumpy()
-    return recommend.recommend_everyone(
+    recommendations = recommend.recommend_everyone(
         chosen,
         interactions.read_interaction_log(
             dbt.ref("user_product_interactions"),
@@ -36,4 +36,7 @@ def model(dbt: Any, session: Any) -> Any:
         settings,
         reference_day=as_of_day,
         catalog=(products["product_id"], products["category"]),
-    ).to_arrow()
+    )
+    # Privacy: customers who opted out (do-not-sell, no marketing consent) get none.
+    suppressed = consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of"))
+    return consent.without_users(recommendations.to_arrow(), suppressed)

@@ -5,7 +5,7 @@ Thin: the logic lives in pipeline_ml.propensity (unit-tested with pytest).
 
 from typing import Any
 
-from pipeline_ml import propensity
+from pipeline_ml import consent, propensity
 from pipeline_ml.settings import as_float, as_int
 
 
@@ -18,6 +18,9 @@ def model(dbt: Any, session: Any) -> Any:
             dbt.config.get("max_training_rows"), "max_training_rows", minimum=1
         ),
     )
-    return propensity.predict(
+    predictions = propensity.predict(
         propensity.read_training_set(dbt.ref("purchase_training_set"), settings), settings
     )
+    # Privacy: customers who opted out (do-not-sell, no marketing consent) are not scored.
+    suppressed = consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of"))
+    return consent.without_users(predictions, suppressed)

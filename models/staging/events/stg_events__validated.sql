@@ -6,6 +6,8 @@
     text 'null' counts as missing); a purchase whose data is an object needs data.amount, a
     plain decimal number > 0 with at most 2 non-zero decimals (a JSON number, or a string
     holding one). Offsets are converted to UTC; no offset means UTC.
+    Minimisation (docs/privacy.md): data.ip_address is truncated to its network and emails in
+    data.query / search_query are masked; raw_data keeps the text as landed (staging only).
 -#}
 {%- set checks = [
     ('missing_user_id', 'user_id_text is null'),
@@ -75,8 +77,14 @@ fields as (
         end as product_id_text,
         case when is_data_object then {{ json_field_text('data_text', 'page') }} end as page,
         case
-            when is_data_object then {{ json_field_text('data_text', 'query') }}
+            when is_data_object
+                then {{ mask_emails(json_field_text('data_text', 'query')) }}
         end as search_query,
+        -- personal data stops here: the address is cut to its network (docs/privacy.md)
+        case
+            when is_data_object
+                then {{ truncate_ip_address(json_field_text('data_text', 'ip_address')) }}
+        end as ip_network,
         is_data_object and event_type_text = 'purchase' as is_purchase_with_data
     from payload
 ),
@@ -104,7 +112,10 @@ final as (
         search_query,
         -- data is the interface's column name
         case
-            when is_data_object then {{ try_cast_as('data_text', 'json') }}
+            when is_data_object
+                then {{ try_cast_as(
+                    minimise_event_payload('data_text', 'ip_network'), 'json'
+                ) }}
         end as data,  -- noqa: RF04
         raw_user_id,
         raw_event_type,

@@ -1,0 +1,149 @@
+"""Benchmark 4: one new day of every source, built incrementally, against the full build.
+
+    python benchmarks/bench_incremental.py --scale 10 [--days 28] [--workdir DIR]
+
+Generates `days + 1` days, lands and builds the first `days` (the full build, timed), then
+lands the files of the last day and builds again (the incremental build, timed), then runs
+`dbt build --full-refresh` into a copy of the same warehouse and compares every table of the
+staging, intermediate, features and marts schemas with EXCEPT ALL both ways.
+Target (issue 13): the new day lands and builds in <= 15 % of the full build's time, with
+tables equal to a full refresh. Writes benchmarks/results/incremental_scale<S>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import PROJECT_DIR, PYTHON, generate, target, timed, write_result  # noqa: E402
+
+COMPARED_SCHEMAS = ("staging", "intermediate", "features", "marts")
+# Tables that record the build itself (times, invocation ids) and so differ by design.
+BUILD_RECORDS = {"pipeline_metrics", "data_quality_checks", "prediction_log", "stream_metrics"}
+
+
+def load_and_build(landing: Path, database: Path, target_path: Path) -> tuple[float, float]:
+    dbt = str(Path(PYTHON).with_name("dbt"))
+    env = {"DUCKDB_PATH": str(database), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    load, _ = timed(
+        [PYTHON, "-m", "ingest", "load", str(landing), "--database", str(database)], env=env
+    )
+    build, _ = timed(
+        [dbt, "build", "--quiet", "--target-path", str(target_path), "--vars", "{min_dqs: 0}"],
+        env=env,
+    )
+    return load.wall_seconds + build.wall_seconds, max(load.peak_mb, build.peak_mb)
+
+
+def compare(left: Path, right: Path) -> dict[str, object]:
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("attach ? as l (read_only)", [str(left)])
+        con.execute("attach ? as r (read_only)", [str(right)])
+        tables = con.execute(
+            "select table_schema, table_name from l.information_schema.tables"
+            " where table_type = 'BASE TABLE' and table_schema in ?"
+            " order by all",
+            [list(COMPARED_SCHEMAS)],
+        ).fetchall()
+        differ = []
+        for schema, name in tables:
+            if name in BUILD_RECORDS:
+                continue
+            quoted = f'"{schema}"."{name}"'  # read from the catalog, quoted
+            count = con.execute(
+                f"select count(*) from (select * from l.{quoted}"
+                f" except all select * from r.{quoted}"
+                f" union all (select * from r.{quoted} except all select * from l.{quoted}))"
+            ).fetchone()[0]
+            if count:
+                differ.append(f"{schema}.{name}")
+        return {"tables": len(tables), "differ": differ}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--days", type=int, default=28)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="bench-incremental-"))
+    everything = root / "landing-all"
+    generate(everything, args.scale, days=args.days + 1)
+    last_day = (date(2026, 10, 1) + timedelta(days=args.days)).isoformat()
+    landing = root / "landing"
+    shutil.rmtree(landing, ignore_errors=True)
+    held_back = []
+    for path in sorted(everything.rglob("*")):
+        if path.is_file() and not path.name.startswith((".", "_")):
+            destination = landing / path.relative_to(everything)
+            if last_day in str(path.relative_to(everything)):
+                held_back.append((path, destination))
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, destination)
+    database = root / "warehouse.duckdb"
+    for leftover in (database, root / "warehouse.duckdb.wal"):
+        leftover.unlink(missing_ok=True)
+    full_seconds, full_peak = load_and_build(landing, database, root / "target")
+    print(f"full build of {args.days} days: {full_seconds:.1f} s")
+    for source, destination in held_back:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+    incremental_seconds, incremental_peak = load_and_build(landing, database, root / "target")
+    print(f"one new day ({len(held_back)} files): {incremental_seconds:.1f} s")
+    refreshed = root / "refreshed.duckdb"
+    shutil.copy2(database, refreshed)
+    dbt = str(Path(PYTHON).with_name("dbt"))
+    timed(
+        [
+            dbt,
+            "build",
+            "--quiet",
+            "--full-refresh",
+            "--target-path",
+            str(root / "target"),
+            "--vars",
+            "{min_dqs: 0}",
+        ],
+        env={"DUCKDB_PATH": str(refreshed), "DBT_PROFILES_DIR": str(PROJECT_DIR)},
+    )
+    comparison = compare(database, refreshed)
+    ratio = incremental_seconds / full_seconds
+    print(f"ratio {ratio:.3f}; tables differing from a full refresh: {comparison['differ']}")
+    write_result(
+        f"incremental_scale{args.scale:g}",
+        {
+            "scale": args.scale,
+            "days": args.days,
+            "new_day_files": len(held_back),
+            "full": {"wall_seconds": round(full_seconds, 2), "peak_mb": round(full_peak, 1)},
+            "incremental": {
+                "wall_seconds": round(incremental_seconds, 2),
+                "peak_mb": round(incremental_peak, 1),
+            },
+            "ratio": round(ratio, 3),
+            "comparison": comparison,
+            "targets": [
+                target("new day / full build", ratio, 0.15),
+                target(
+                    "tables differing from a full refresh",
+                    len(comparison["differ"]),
+                    0,
+                    unit="tables",
+                ),
+            ],
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Benchmark 2 and 3: the whole job, `make run`, stage by stage, at one or more scales.
+
+    python benchmarks/bench_pipeline.py --scales 1 10 100 [--workdir DIR] [--warm]
+
+For each scale, in a fresh landing folder and warehouse, each stage of `make run` (generate,
+load, build, docs-generate, report) runs as its own `make` invocation under
+`/usr/bin/time -v`, exactly as `make run` chains them, with the project's default settings
+(threads, DuckDB memory limit). After the build, the ten slowest dbt nodes are read from
+`run_results.json`. With `--warm`, `make run` then runs once more on the same warehouse
+(the everyday case: the data is there, one more build) and is timed as a whole.
+Targets (issue 13): at scale 100 the whole run <= 300 s with peak <= 3 GB, every Python
+model <= 2 GB (not measurable per model from outside dbt's process: the build's peak is an
+upper bound), purchase_training_set <= 60 s; at scale 500 peak <= 6 GB; a warm run at the
+default scale <= 60 s. Writes benchmarks/results/pipeline_scale<S>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import BenchmarkError, target, timed, write_result  # noqa: E402
+
+STAGES = ("generate", "load", "build", "docs-generate", "report")
+
+
+def slowest_nodes(run_results: Path, count: int = 10) -> list[dict[str, object]]:
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    ranked = sorted(results, key=lambda result: result["execution_time"], reverse=True)
+    return [
+        {
+            "node": result["unique_id"],
+            "seconds": round(result["execution_time"], 2),
+            "status": result["status"],
+        }
+        for result in ranked[:count]
+    ]
+
+
+def make_vars(scale: float, workdir: Path) -> list[str]:
+    return [
+        f"SCALE={scale:g}",
+        f"LANDING={workdir / 'landing'}",
+        f"DUCKDB_PATH={workdir / 'warehouse.duckdb'}",
+    ]
+
+
+def run_scale(scale: float, workdir: Path, warm: bool) -> dict[str, object]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    for leftover in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        (workdir / leftover).unlink(missing_ok=True)
+    stages: dict[str, dict[str, float]] = {}
+    # dbt reads DBT_TARGET_PATH: the benchmark's artefacts stay out of the project's target/.
+    env = {"DBT_TARGET_PATH": str(workdir / "target")}
+    for stage in STAGES:
+        measurement, _ = timed(
+            ["make", "--no-print-directory", stage, *make_vars(scale, workdir)], env=env
+        )
+        stages[stage] = {
+            "wall_seconds": measurement.wall_seconds,
+            "cpu_seconds": measurement.cpu_seconds,
+            "peak_mb": measurement.peak_mb,
+        }
+        print(
+            f"scale {scale:g} {stage:<14} {measurement.wall_seconds:8.1f} s"
+            f" {measurement.peak_mb:8.0f} MB"
+        )
+        if stage == "build":
+            nodes = slowest_nodes(workdir / "target" / "run_results.json")
+    total_wall = sum(stage["wall_seconds"] for stage in stages.values())
+    peak = max(stage["peak_mb"] for stage in stages.values())
+    result: dict[str, object] = {
+        "scale": scale,
+        "stages": stages,
+        "total_wall_seconds": round(total_wall, 2),
+        "peak_mb": round(peak, 1),
+        "slowest_nodes": nodes,
+    }
+    if warm:
+        measurement, _ = timed(
+            ["make", "--no-print-directory", "run", *make_vars(scale, workdir)], env=env
+        )
+        result["warm_run"] = {
+            "wall_seconds": measurement.wall_seconds,
+            "cpu_seconds": measurement.cpu_seconds,
+            "peak_mb": measurement.peak_mb,
+        }
+        print(f"scale {scale:g} warm make run {measurement.wall_seconds:8.1f} s")
+    targets = []
+    if scale >= 500:
+        targets.append(target("peak RSS at scale 500", peak / 1024, 6.0, unit="GB"))
+    elif scale >= 100:
+        targets.append(target("make run wall at scale 100", total_wall, 300, unit="s"))
+        targets.append(target("peak RSS at scale 100", peak / 1024, 3.0, unit="GB"))
+        training = [n for n in nodes if str(n["node"]).endswith(".purchase_training_set")]
+        if training:
+            targets.append(
+                target("purchase_training_set", float(training[0]["seconds"]), 60, unit="s")
+            )
+    if warm and scale <= 1:
+        targets.append(
+            target(
+                "warm make run at the default scale",
+                result["warm_run"]["wall_seconds"],
+                60,
+                unit="s",
+            )  # type: ignore[index]
+        )
+    result["targets"] = targets
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--warm", action="store_true", help="also time a second, warm make run")
+    args = parser.parse_args()
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    for scale in args.scales:
+        try:
+            result = run_scale(scale, root / f"scale-{scale:g}", args.warm)
+        except BenchmarkError as error:
+            print(f"scale {scale:g}: failed: {error}", file=sys.stderr)
+            write_result(f"pipeline_scale{scale:g}", {"scale": scale, "error": str(error)[:2000]})
+            continue
+        write_result(f"pipeline_scale{scale:g}", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

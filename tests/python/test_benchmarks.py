@@ -1,0 +1,105 @@
+"""The benchmark suite runs end to end at a tiny scale (figures come from `make bench`, never here).
+
+What is asserted is behaviour, not speed: every contender of Exercise 1 produces the same
+three tables from the same files (row counts and daily revenue agree), the results file
+carries each contender's measurements and the ratios, and the report page is generated
+from it with its tables and chart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def exercise1(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    workdir = tmp_path_factory.mktemp("bench")
+    results = workdir / "results"
+    subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/bench_exercise1.py",
+            "--scale",
+            "0.02",
+            "--workdir",
+            str(workdir),
+        ],
+        cwd=PROJECT_DIR,
+        env={**__import__("os").environ, "BENCH_RESULTS_DIR": str(results)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    document = json.loads((results / "exercise1_scale0.02.json").read_text())
+    return workdir, results, document
+
+
+def test_every_contender_measured_with_rows(exercise1: tuple[Path, Path, dict]) -> None:
+    _, _, document = exercise1
+    contenders = document["contenders"]
+    assert set(contenders) == {"pandas_sqlite", "polars", "duckdb_bare", "project"}
+    for contender in contenders.values():
+        median = contender["median"]
+        assert median["wall_seconds"] > 0 and median["peak_mb"] > 0
+    rows = {name: contender["rows"] for name, contender in contenders.items()}
+    # The same files give the same sales_data in every contender (fault rate 0).
+    assert len(set(rows.values())) == 1 and rows["project"] > 0, rows
+    assert document["machine"]["cores"] >= 1
+    assert "project_over_pandas_sqlite_wall" in document["ratios"]
+
+
+def test_contenders_agree_on_daily_revenue(exercise1: tuple[Path, Path, dict]) -> None:
+    workdir, _, _ = exercise1
+    with sqlite3.connect(workdir / "pandas_sqlite.sqlite") as con:
+        pandas_total = con.execute(
+            "select round(sum(daily_revenue), 2) from daily_summary"
+        ).fetchone()
+    totals = {"pandas_sqlite": float(pandas_total[0])}
+    for name, relation in (
+        ("polars", "daily_summary"),
+        ("duckdb_bare", "daily_summary"),
+        ("project", "marts.daily_summary"),
+    ):
+        with duckdb.connect(str(workdir / f"{name}.duckdb")) as con:
+            value = con.execute(f"select round(sum(daily_revenue), 2) from {relation}").fetchone()
+        totals[name] = float(value[0])
+    assert max(totals.values()) - min(totals.values()) < 0.05, totals
+
+
+def test_report_page_from_results(exercise1: tuple[Path, Path, dict], tmp_path: Path) -> None:
+    _, results, _ = exercise1
+    out = tmp_path / "benchmarks.md"
+    subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/report.py",
+            "--results",
+            str(results),
+            "--out",
+            str(out),
+            "--assets",
+            str(tmp_path / "assets"),
+            "--notes",
+            str(tmp_path / "none.md"),
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    )
+    page = out.read_text()
+    assert "### Scale 0.02" in page
+    assert "(a) design's pandas + SQLite" in page and "(d) ingest load + dbt build" in page
+    assert "Not measured yet" in page  # the sections without results say so
+    svg = (tmp_path / "assets" / "benchmark_exercise1_scale0.02.svg").read_text()
+    assert svg.startswith("<svg") and svg.count("<rect") == 4
