@@ -112,7 +112,7 @@ def read_training_set(relation: object, settings: PropensitySettings) -> pa.Tabl
     sample of users (``hash(user_id)`` buckets) keeps its labelled rows; every scoring row is
     kept. The table's schema metadata records the sampled share (``sample_fraction``).
     """
-    from pipeline_ml.recommend import arrow_table
+    from pipeline_ml.interactions import arrow_table
 
     columns = (*KEY_COLUMNS, *settings.features)
     projected = relation.project(  # type: ignore[attr-defined]
@@ -208,6 +208,27 @@ def model_version(settings: PropensitySettings, trained_at: datetime, training_r
         sort_keys=True,
     )
     return "propensity-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def code_version(settings: PropensitySettings) -> str:
+    """Hash of this module's code and the model's parameters (not of the data): the
+    ``model_version`` of the prediction log, the same across builds until either changes."""
+    import inspect
+    import sys
+
+    payload = json.dumps(
+        {
+            "model": MODEL_TYPE,
+            "params": settings.model_params(),
+            "features": list(settings.features),
+            "horizon_days": settings.horizon_days,
+            "threshold": settings.threshold,
+            "max_training_rows": settings.max_training_rows,
+        },
+        sort_keys=True,
+    )
+    source = inspect.getsource(sys.modules[__name__])
+    return "propensity-" + hashlib.sha256((source + payload).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -313,6 +334,7 @@ def predict(training_set: pa.Table, settings: PropensitySettings) -> pa.Table:
             "features_as_of": pa.array([prepared.trained_at] * rows, type=pa.timestamp("us")),
             "model_version": pa.array([prepared.version] * rows, type=pa.string()),
             "trained_at": pa.array([prepared.trained_at] * rows, type=pa.timestamp("us")),
+            "code_version": pa.array([code_version(settings)] * rows, type=pa.string()),
         }
     )
 

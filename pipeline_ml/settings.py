@@ -10,8 +10,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from pipeline_ml.errors import InputError
+
+if TYPE_CHECKING:
+    from pipeline_ml.recommend import RecommenderSettings
 
 
 def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
@@ -74,3 +78,23 @@ def as_day(value: object, name: str) -> date | None:
     """The UTC day of an optional timestamp setting (the ML models work in whole days)."""
     parsed = as_timestamp(value, name)
     return None if parsed is None else parsed.date()
+
+
+def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
+    """The recommenders' settings from a Python model's config values.
+
+    dbt passes a Python model only the config keys it finds in literal
+    ``dbt.config.get("key")`` calls, so the model reads each key and hands them over here.
+    """
+    from pipeline_ml.recommend import RecommenderSettings
+
+    get = config.get
+    settings = RecommenderSettings(
+        k=as_int(get("top_k"), "top_k", minimum=1),
+        neighbours=as_int(get("neighbours"), "neighbours", minimum=1),
+        half_life_days=as_float(get("half_life_days"), "half_life_days"),
+        popularity_exponent=as_float(get("popularity_exponent"), "popularity_exponent"),
+        seed=as_int(get("random_seed"), "random_seed", minimum=0),
+    )
+    settings.validate()
+    return settings

@@ -25,6 +25,7 @@ from ingest.generate.config import (
     Stream,
     rng_for,
 )
+from ingest.generate.tastes import Tastes, assign_products, remember_day
 
 # Share of session starts per UTC hour, weekdays and weekends (weekends start later).
 HOUR_WEIGHT_WEEKDAY = np.array([
@@ -124,9 +125,15 @@ def _schedule(
 
 
 def simulate_day(
-    config: GenerateConfig, users: Users, catalog: Catalog, day: int, last_end: np.ndarray
+    config: GenerateConfig,
+    users: Users,
+    catalog: Catalog,
+    day: int,
+    last_end: np.ndarray,
+    tastes: Tastes,
 ) -> DayActivity:
-    """Sessions and events of ``day``; ``last_end`` (per user) is read and updated."""
+    """Sessions and events of ``day``; ``last_end`` and the tastes' last purchase (per user)
+    are read and updated. Which product an event is about comes from ``tastes``."""
     rng = rng_for(config.seed, Stream.SESSIONS, day)
     weekday = config.day(day).weekday()
     day_start = config.day_start_seconds(day)
@@ -178,8 +185,18 @@ def simulate_day(
     n_kept = len(session_of)
     event_type = rng.choice(len(EVENT_TYPES), size=n_kept, p=EVENT_TYPE_SHARE)
     event_type[position == 0] = PAGE_VIEW
-    cumulative = catalog.cumulative_popularity(day)
-    product = catalog.sample(rng, day, n_kept, cumulative)
+    product, event_type, anchor = assign_products(
+        config,
+        catalog,
+        tastes,
+        day,
+        user,
+        session_of,
+        position,
+        event_type,
+        purchase=PURCHASE,
+        add_to_cart=ADD_TO_CART,
+    )
     quantity = rng.choice(QUANTITIES, size=n_kept, p=QUANTITY_SHARE)
     amount = np.where(event_type == PURCHASE, quantity * catalog.prices[day][product], 0)
     query_weight = 1.0 / np.arange(1, len(SEARCH_QUERIES) + 1)
@@ -187,6 +204,9 @@ def simulate_day(
     event_at = start[session_of] + offset
     event_user = user[session_of]
     order = np.lexsort((event_user, event_at))
+    remember_day(
+        tastes, event_user[order], product[order], event_type[order] == PURCHASE, anchor[order]
+    )
 
     page_views = np.bincount(session_of[event_type == PAGE_VIEW], minlength=n_sessions)
     sessions = np.flatnonzero(in_day)

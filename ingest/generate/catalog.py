@@ -30,11 +30,11 @@ PRICE_MEDIAN = np.array([120.0, 35.0, 14.0, 45.0, 40.0])
 PRICE_SIGMA = np.array([0.9, 0.6, 0.4, 0.7, 0.7])
 ZIPF_EXPONENT = 1.07
 NOUNS: tuple[tuple[str, ...], ...] = (
-    ("Headphones", "Speaker", "Charger", "Keyboard", "Mouse", "Monitor", "Webcam", "Tablet"),
+    ("Headphones", "Speaker", "Charger", "Keyboard", "Mouse", "Monitor", "Batteries", "Tablet"),
     ("T-Shirt", "Jacket", "Jeans", "Sweater", "Dress", "Hoodie", "Socks", "Scarf"),
-    ("Novel", "Cookbook", "Biography", "Atlas", "Guide", "Anthology", "Workbook", "Thriller"),
-    ("Lamp", "Blender", "Kettle", "Pillow", "Rug", "Vase", "Skillet", "Toaster"),
-    ("Yoga Mat", "Dumbbell", "Racket", "Football", "Helmet", "Bottle", "Sneakers", "Rope"),
+    ("Novel", "Cookbook", "Biography", "Magazine", "Guide", "Anthology", "Workbook", "Thriller"),
+    ("Lamp", "Blender", "Kettle", "Pillow", "Rug", "Candles", "Skillet", "Toaster"),
+    ("Yoga Mat", "Dumbbell", "Racket", "Football", "Helmet", "Energy Bars", "Sneakers", "Rope"),
 )
 ADJECTIVES: tuple[str, ...] = (
     "Classic", "Compact", "Deluxe", "Eco", "Essential", "Pro",
@@ -107,6 +107,7 @@ class Catalog:
     ids: np.ndarray
     names: pa.Array
     categories: np.ndarray
+    nouns: np.ndarray  # index into the flattened NOUNS (category x 8 + noun)
     popularity: np.ndarray
     counts: list[int] = field(default_factory=list)  # products that exist on day d
     prices: list[np.ndarray] = field(default_factory=list)  # cents, per day
@@ -189,6 +190,7 @@ def build_catalog(config: GenerateConfig) -> Catalog:
         ids=PRODUCT_ID_BASE + 1 + np.arange(n_total, dtype=np.int64),
         names=names,
         categories=all_categories,
+        nouns=noun_code,
         popularity=np.concatenate(popularity),
         counts=counts,
         prices=day_prices,

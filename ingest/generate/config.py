@@ -66,6 +66,10 @@ class Stream(IntEnum):
     TRANSACTIONS = 6
     CUSTOMERS = 7
     FAULTS = 10  # + index of the source in SOURCES
+    # The shopping structure (ingest.generate.tastes): past the fault streams.
+    TASTES = 20
+    RELATIONS = 21
+    SHOPPING = 22
 
 
 def rng_for(seed: int, stream: int, day: int = 0) -> np.random.Generator:

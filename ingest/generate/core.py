@@ -48,6 +48,7 @@ from ingest.generate.render import (
     render_events,
     render_transactions,
 )
+from ingest.generate.tastes import build_tastes
 from ingest.generate.text import cents_text, datetime_text, int_text, str_take, tenths_text
 
 
@@ -113,6 +114,7 @@ def generate(
 
     users = build_users(config)
     catalog = build_catalog(config)
+    tastes = build_tastes(config, catalog)
     tallies = {source: _SourceTally() for source in SOURCES}
     written: list[str] = []
     last_end = np.full(config.n_users, -(10**9), dtype=np.int64)
@@ -168,7 +170,7 @@ def generate(
                 ),
             )
 
-            activity = simulate_day(config, users, catalog, day, last_end)
+            activity = simulate_day(config, users, catalog, day, last_end, tastes)
 
             # events: one file per UTC hour
             n_events = len(activity.event_at)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.stream.report_section import read_stream_metrics
 from observability.errors import ReportDataError
+from observability.report.models_data import ModelsData, read_models_data
 from observability.warehouse import quote_identifier, records, table_exists
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class ReportData:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     # marts.stream_metrics, recent built batches (ingest.stream.report_section).
     stream: list[dict[str, Any]] = field(default_factory=list)
+    models: ModelsData | None = None
 
 
 def failing_rows_sample(
@@ -181,4 +183,5 @@ def read_report_data(con: duckdb.DuckDBPyConnection, database: str) -> ReportDat
         samples=checks.samples,
         deliveries=read_deliveries(con),
         stream=read_stream_metrics(con),
+        models=read_models_data(con),
     )

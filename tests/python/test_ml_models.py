@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_ml import consent, propensity, recommend
+from pipeline_ml import consent, interactions, propensity, recommend
+from pipeline_ml.recommend import RecommenderSettings
 
 HORIZON_DAYS = 7  # the default of the purchase_label_horizon_days var
 COUNT_FEATURES = [
@@ -210,21 +211,35 @@ def test_recommendations_contract(built_warehouse, staged) -> None:
 
 
 def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None:
+    settings = RecommenderSettings()  # the defaults are the vars' defaults
     with built_warehouse.connect() as con:
         stored = con.sql(
             "select user_id, rank, product_id, score from marts.product_recommendations"
             " order by user_id, rank"
         ).df()
-        log = recommend.read_interaction_log(
-            con.table("staging.stg_events"), recommend.DEFAULT_EVENT_WEIGHTS
+        chosen = con.sql(
+            "select method from marts.recommendation_metrics where is_chosen"
+        ).fetchall()
+        log = interactions.read_interaction_log(
+            con.table("features.user_product_interactions"), test_days=7
         )
+        as_of = con.sql("select cast(as_of_at as date) from intermediate.int_as_of")
         catalog = con.sql(
-            "select product_id from intermediate.int_products_current where is_in_latest_snapshot"
-        ).fetchnumpy()["product_id"]
+            "select product_id, category from intermediate.int_products_current"
+            " where is_in_latest_snapshot"
+        ).fetchnumpy()
+        as_of_day = as_of.fetchall()[0][0]
         suppressed = consent.suppressed_user_ids(
             con.table("intermediate.int_customers_consent_as_of")
         )
-    again = recommend.recommend_all(log, k=10, neighbours=50, candidate_product_ids=catalog)
+    assert len(chosen) == 1
+    again = recommend.recommend_everyone(
+        chosen[0][0],
+        log,
+        settings,
+        reference_day=as_of_day,
+        catalog=(catalog["product_id"], catalog["category"]),
+    )
     # The model leaves out customers who opted out (docs/privacy.md).
     again_arrow = consent.without_users(again.to_arrow(), suppressed)
     again_frame = again_arrow.to_pandas().sort_values(["user_id", "rank"])
@@ -233,18 +248,27 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
     np.testing.assert_allclose(stored["score"], again_frame["score"])
 
 
-def test_recommendation_metrics_compare_with_the_baseline(built_warehouse, staged) -> None:
+def test_recommendation_metrics_compare_models_with_three_baselines(built_warehouse) -> None:
     with built_warehouse.connect() as con:
         metrics = con.sql("select * from marts.recommendation_metrics").df()
-    assert sorted(metrics["method"]) == ["item_item_cosine", "most_popular"]
+        holdout_start = con.sql(
+            "select min(holdout_start_date) from features.user_product_interactions"
+        ).fetchall()[0][0]
+    assert sorted(metrics["method"]) == sorted(recommend.METHODS)
     assert metrics["evaluated_users"].nunique() == 1 and metrics["evaluated_users"].iloc[0] > 0
     rate = metrics["users_with_hit"] / metrics["evaluated_users"]
     np.testing.assert_allclose(metrics["hit_rate"], rate)
-    last_day = pd.Timestamp(staged["events"]["event_date"].max())
-    assert (pd.to_datetime(metrics["test_last_date"]) == last_day).all()
-    assert (pd.to_datetime(metrics["cutoff_date"]) == last_day - timedelta(days=6)).all()
-    baseline = metrics.set_index("method").loc["most_popular"]
-    assert baseline["lift_over_most_popular"] == pytest.approx(1.0)
+    assert (pd.to_datetime(metrics["cutoff_date"]) == pd.Timestamp(holdout_start)).all()
+    assert metrics["is_chosen"].sum() == 1
+    chosen = metrics[metrics["is_chosen"]].iloc[0]
+    assert chosen["method_kind"] == "model"
+    models = metrics[metrics["method_kind"] == "model"]
+    assert chosen["hit_rate"] == models["hit_rate"].max()
+    baselines = metrics[metrics["method_kind"] == "baseline"]
+    best = baselines["hit_rate"].max()
+    np.testing.assert_allclose(metrics["lift_over_best_baseline"], metrics["hit_rate"] / best)
+    for column in ("recall", "ndcg", "catalogue_coverage", "user_coverage"):
+        assert metrics[column].between(0, 1).all(), column
 
 
 def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, staged) -> None:

@@ -1,29 +1,41 @@
-"""Item-item collaborative filtering: the top k products per user not already bought.
+"""The top k products per user not already bought, by the method recommendation_metrics chose.
 
-Thin on purpose: the logic lives in pipeline_ml.recommend (unit-tested with pytest). Settings
-come from dbt vars through the model's yml config (_ml__models.yml).
+Thin on purpose: the logic lives in pipeline_ml (unit-tested with pytest). Settings come
+from dbt vars through the model's yml config (_ml__models.yml).
 """
 
 from typing import Any
 
-from pipeline_ml import consent, recommend
-from pipeline_ml.settings import as_day, as_int, as_mapping
+from pipeline_ml import consent, interactions, recommend
+from pipeline_ml.settings import as_int, recommender_settings
 
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    weights = recommend.parse_event_weights(
-        as_mapping(dbt.config.get("event_weights"), "event_weights")
+    settings = recommender_settings(
+        {
+            "top_k": dbt.config.get("top_k"),
+            "neighbours": dbt.config.get("neighbours"),
+            "half_life_days": dbt.config.get("half_life_days"),
+            "popularity_exponent": dbt.config.get("popularity_exponent"),
+            "random_seed": dbt.config.get("random_seed"),
+        }
     )
-    log = recommend.read_interaction_log(
-        dbt.ref("stg_events"), weights, until=as_day(dbt.config.get("as_of"), "as_of")
+    chosen = interactions.scalar(
+        dbt.ref("recommendation_metrics").filter("is_chosen").project("method")
     )
+    as_of_day = interactions.scalar(dbt.ref("int_as_of").project("cast(as_of_at as date)"))
     catalog = dbt.ref("int_products_current").filter("is_in_latest_snapshot")
-    recommendations = recommend.recommend_all(
-        log,
-        k=as_int(dbt.config.get("top_k"), "top_k", minimum=1),
-        neighbours=as_int(dbt.config.get("neighbours"), "neighbours", minimum=1),
-        candidate_product_ids=catalog.project("product_id").fetchnumpy()["product_id"],
+    products = catalog.project("product_id, category").fetchnumpy()
+    recommendations = recommend.recommend_everyone(
+        chosen,
+        interactions.read_interaction_log(
+            dbt.ref("user_product_interactions"),
+            as_int(dbt.config.get("test_days"), "test_days", minimum=1),
+        ),
+        settings,
+        reference_day=as_of_day,
+        catalog=(products["product_id"], products["category"]),
     )
     # Privacy: customers who opted out (do-not-sell, no marketing consent) get none.
     suppressed = consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of"))

@@ -1,36 +1,46 @@
-"""Offline evaluation of the recommendations on a time split: hit rate at k per method.
+"""Offline evaluation of the recommenders on a time split: one row per method and build.
 
-Trains on interactions before the last `recommendation_test_days` days and tests on the
-purchases in them, for the item-item model and the most-popular baseline. Thin: the logic
-lives in pipeline_ml.recommend.
+Trains every model and baseline on features.user_product_interactions before the holdout
+and tests on the holdout's new purchases. Thin: the logic lives in pipeline_ml.evaluation.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline_ml import recommend
-from pipeline_ml.settings import as_day, as_int, as_mapping
+from pipeline_ml import evaluation, interactions
+from pipeline_ml.settings import as_int, recommender_settings
 
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    weights = recommend.parse_event_weights(
-        as_mapping(dbt.config.get("event_weights"), "event_weights")
+    settings = recommender_settings(
+        {
+            "top_k": dbt.config.get("top_k"),
+            "neighbours": dbt.config.get("neighbours"),
+            "half_life_days": dbt.config.get("half_life_days"),
+            "popularity_exponent": dbt.config.get("popularity_exponent"),
+            "random_seed": dbt.config.get("random_seed"),
+        }
     )
-    k = as_int(dbt.config.get("top_k"), "top_k", minimum=1)
-    test_days = as_int(dbt.config.get("test_days"), "test_days", minimum=1)
-    log = recommend.read_interaction_log(
-        dbt.ref("stg_events"), weights, until=as_day(dbt.config.get("as_of"), "as_of")
+    log = interactions.read_interaction_log(
+        dbt.ref("user_product_interactions"),
+        as_int(dbt.config.get("test_days"), "test_days", minimum=1),
     )
-    cutoff_day, last_day = recommend.split_cutoff(log, test_days)
+    cutoff_day = interactions.scalar(
+        dbt.ref("user_product_interactions").aggregate("min(holdout_start_date)")
+    )
     catalog = dbt.ref("int_products_current").filter("is_in_latest_snapshot")
-    result = recommend.evaluate_time_split(
+    products = catalog.project("product_id, category").fetchnumpy()
+    result = evaluation.evaluate_time_split(
         log,
         cutoff_day,
-        k=k,
-        neighbours=as_int(dbt.config.get("neighbours"), "neighbours", minimum=1),
-        candidate_product_ids=catalog.project("product_id").fetchnumpy()["product_id"],
+        settings,
+        candidate_product_ids=products["product_id"],
+        catalog=(products["product_id"], products["category"]),
     )
-    return recommend.evaluation_table(
-        result, k=k, test_last_day=last_day, built_at=datetime.now(UTC).replace(tzinfo=None)
+    return evaluation.evaluation_table(
+        result,
+        settings,
+        test_last_day=log.day.max(),
+        built_at=datetime.now(UTC).replace(tzinfo=None),
     )

@@ -15,6 +15,7 @@ from observability.report.sections import (
     history,
     latest,
     metrics,
+    models,
     reasons,
     streaming,
 )
@@ -27,4 +28,5 @@ SECTIONS: tuple[Callable[[ReportData], str], ...] = (
     deliveries.render,
     metrics.render,
     streaming.render,
+    models.render,
 )
