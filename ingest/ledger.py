@@ -50,6 +50,9 @@ QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("raw_line", "varchar"),
     ("reason", "varchar"),
     ("quarantined_at", "timestamp"),
+    # The line's exact bytes (without its line ending), base64: raw_line is text, and shows
+    # bytes that are not UTF-8 as ?.
+    ("raw_line_base64", "varchar"),
 )
 LINEAGE_DDL: tuple[tuple[str, str], ...] = (
     ("_batch_id", "varchar"),
@@ -62,6 +65,9 @@ STATUS_LOADED = "loaded"
 STATUS_SKIPPED = "skipped_duplicate"
 STATUS_FAILED = "failed"
 STATUS_PURGED = "purged"
+# A loaded file replaced by a newer version of the same path (its raw rows were deleted in the
+# transaction that loaded the new version).
+STATUS_SUPERSEDED = "superseded"
 
 
 def _columns_ddl(columns: tuple[tuple[str, str], ...]) -> str:
@@ -84,6 +90,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, sql_type in LEDGER_COLUMNS[-2:]:
         con.execute(f"alter table {LEDGER} add column if not exists {quote_ident(name)} {sql_type}")
     con.execute(f"create table if not exists {QUARANTINE} ({_columns_ddl(QUARANTINE_COLUMNS)})")
+    # Warehouses created before a column was added to the quarantine get it (null there).
+    for name, sql_type in QUARANTINE_COLUMNS:
+        con.execute(
+            f"alter table {QUARANTINE} add column if not exists {quote_ident(name)} {sql_type}"
+        )
     for contract in CONTRACTS.values():
         table = qualified(RAW_SCHEMA, contract.table)
         columns = _columns_ddl(raw_table_columns(contract))
@@ -145,6 +156,15 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[tu
         [sources, STATUS_LOADED],
     ).fetchall()
     return {(str(source), str(sha)): str(path) for source, sha, path in rows}
+
+
+def loaded_paths(con: duckdb.DuckDBPyConnection, sources: list[str]) -> set[tuple[str, str]]:
+    """(source, path) of every file whose current version is loaded, for ``sources``."""
+    rows = con.execute(
+        f"select distinct source, path from {LEDGER} where list_contains(?, source) and status = ?",
+        [sources, STATUS_LOADED],
+    ).fetchall()
+    return {(str(source), str(path)) for source, path in rows}
 
 
 def read_ledger(
