@@ -60,6 +60,7 @@ load: install  ## Land $(LANDING)/ into the raw schema (idempotent).
 
 build: install  ## dbt seed + build every model, snapshot and test; then deliver DQS alerts.
 	@mkdir -p $(dir $(DUCKDB_PATH))
+	@$(BIN)/python -m ingest.warehouse_check $(DUCKDB_PATH)
 	status=0; $(DBT) build || status=$$?; \
 	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH) \
 	    || echo "warning: DQS alert delivery failed (recorded; retried next run)" >&2; \
@@ -71,6 +72,7 @@ alerts: install  ## POST the pending DQS alerts to the webhook (build does it to
 	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH)
 
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
+	@$(BIN)/python -m ingest.warehouse_check $(DUCKDB_PATH)
 	$(DBT) docs generate --static
 
 report: install  ## Write the data quality report (reports/quality.html).
@@ -96,6 +98,7 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 	$(BIN)/python -m ingest generate --out $(TEST_LANDING) --scale 0.2 --seed 7 --days 14 \
 	    --start-date $(START_DATE) --fault-rate 0.02
 	$(BIN)/python -m ingest load $(TEST_LANDING) --database $(TEST_DUCKDB)
+	@$(BIN)/python -m ingest.warehouse_check $(TEST_DUCKDB)
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target \
 	    --vars '{min_dqs: 90}'
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) docs generate --target-path $(TEST_DIR)/target

@@ -19,6 +19,7 @@ from ingest.contracts import (
     RAW_SCHEMA,
     SourceContract,
 )
+from ingest.errors import UsageError
 from ingest.sql import qualified, quote_ident
 
 LEDGER = qualified(RAW_SCHEMA, LEDGER_TABLE)
@@ -165,6 +166,18 @@ def loaded_paths(con: duckdb.DuckDBPyConnection, sources: list[str]) -> set[tupl
         [sources, STATUS_LOADED],
     ).fetchall()
     return {(str(source), str(path)) for source, path in rows}
+
+
+def require_tables(con: duckdb.DuckDBPyConnection, database: object) -> None:
+    """Raise a UsageError when the ledger and quarantine are missing (nothing loaded yet);
+    the read-only commands cannot create them."""
+    found = con.execute(
+        "select count(*) from duckdb_tables()"
+        " where schema_name = ? and list_contains(?, table_name)",
+        [RAW_SCHEMA, [LEDGER_TABLE, QUARANTINE_TABLE]],
+    ).fetchone()
+    if not found or found[0] < 2:
+        raise UsageError(f"warehouse {database} has no load ledger yet; run `ingest load` first")
 
 
 def read_ledger(

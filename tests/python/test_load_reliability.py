@@ -268,9 +268,7 @@ def test_work_is_committed_by_time_as_well_as_by_rows(landing: Path, database: P
 # --- 9. and 10. warehouse faults ------------------------------------------------------------
 
 
-def test_warehouse_parent_that_cannot_be_created_is_one_line(
-    tmp_path: Path, landing: Path
-) -> None:
+def test_warehouse_parent_that_cannot_be_created_is_one_line(tmp_path: Path, landing: Path) -> None:
     write(landing / "sales" / "a.csv", sales_csv(1))
     blocker = write(tmp_path / "not_a_folder", "a file")
     with pytest.raises(WarehouseError) as caught:
