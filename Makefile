@@ -34,7 +34,7 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt lint ci bench bench-large clean
+        pytest test-dbt lint ci bench bench-large clean check-schedulers
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -109,6 +109,23 @@ lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models macros tests snapshots
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+
+# The scheduler examples in the real Dagster and Airflow, each in a venv of its own so that
+# their pins cannot clash with the project's or each other's (opt-in: the installs take
+# minutes; see docs/deployment.md).
+SCHEDULER_VENVS ?= .schedulers
+
+$(SCHEDULER_VENVS)/%/.installed: deploy/requirements-%.txt
+	rm -rf $(SCHEDULER_VENVS)/$*
+	$(PYTHON) -m venv $(SCHEDULER_VENVS)/$*
+	$(SCHEDULER_VENVS)/$*/bin/python -m pip install --quiet --disable-pip-version-check \
+	    --no-deps -r $<
+	$(SCHEDULER_VENVS)/$*/bin/python -m pip check
+	touch $@
+
+check-schedulers: install $(SCHEDULER_VENVS)/dagster/.installed $(SCHEDULER_VENVS)/airflow/.installed  ## Opt-in: Dagster and Airflow examples in the real tools.
+	SCHEDULER_VENVS=$(abspath $(SCHEDULER_VENVS)) $(BIN)/pytest -p no:cacheprovider \
+	    tests/python/test_scheduler_examples.py
 
 # Scales of `make bench` (issue 13: 10 and 100); `make bench-large` runs the whole job at 500.
 BENCH_SCALES ?= 10 100

@@ -317,3 +317,20 @@ def test_disk_full_is_one_line_and_leaves_the_warehouse_consistent(
     )
     per_file = query(database, "select _source_file, count(*) from raw.sales group by 1 order by 1")
     assert per_file == loaded
+
+
+def test_failed_checkpoint_after_a_good_commit_is_a_warning(tiny_disk: Path, landing: Path) -> None:
+    """Room for the write-ahead log (~6 MB here) but not for the checkpoint after it."""
+    subprocess.run(["mount", "-o", "remount,size=7m", str(tiny_disk)], check=True)
+    rows = [f"2026-10-01,{os.urandom(24).hex()},1,1.00,{i}" for i in range(40_000)]
+    write(landing / "sales" / "sales_2026-10-01.csv", "\n".join([SALES_HEADER, *rows]))
+    database = tiny_disk / "wh.duckdb"
+
+    report = load_paths([landing], database)
+
+    assert report.exit_code == 0
+    [warning] = [w for w in report.warnings if "checkpoint" in w]
+    assert warning.startswith(f"checkpoint of {database} failed (")
+    assert "\n" not in warning
+    subprocess.run(["mount", "-o", "remount,size=64m", str(tiny_disk)], check=True)
+    assert count(database, "raw.sales") == 40_000

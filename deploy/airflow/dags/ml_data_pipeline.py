@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from airflow import DAG
 from airflow.models import Variable
-from airflow.operators.bash import BashOperator
+from airflow.providers.standard.operators.bash import BashOperator
 
 PROJECT_DIR = Variable.get("ml_data_pipeline_dir", default_var="/opt/ml_data_pipeline")
 WRAPPER = f"{PROJECT_DIR}/deploy/run_pipeline.sh"
