@@ -13,13 +13,13 @@ from pathlib import Path
 
 
 def main(folder: str) -> int:
-    from airflow.models.dagbag import DagBag
+    from airflow.dag_processing.dagbag import DagBag
 
     dags = Path(folder).resolve()
     # Only what loading the DAG files triggers (Airflow's own imports are done above).
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        bag = DagBag(dag_folder=str(dags), include_examples=False)
+        bag = DagBag(dag_folder=str(dags))
     problems = [f"import error in {path}: {error}" for path, error in bag.import_errors.items()]
     problems += [
         f"{Path(w.filename).name}:{w.lineno}: {w.category.__name__}: {w.message}"
