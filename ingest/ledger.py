@@ -1,7 +1,9 @@
 """The raw schema's bookkeeping tables: the load ledger and the quarantine.
 
-``raw._load_ledger`` has one row per file per load attempt; ``raw._quarantine`` one row per
-physical line that could not be parsed at all. Both are created here, with the raw tables.
+``raw._load_ledger`` has one row per file per load attempt (status loaded, skipped_duplicate,
+failed, or superseded once a newer version of the same path replaced it); ``raw._quarantine``
+one row per physical line that could not be parsed at all. Both are created here, with the
+raw tables.
 """
 
 from __future__ import annotations

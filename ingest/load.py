@@ -10,6 +10,12 @@ committed together or not at all. If a group fails to publish, it is retried fil
 so that only the culprit is recorded as ``failed``. Grouping matters for speed: one insert
 per file into an on-disk table costs about three times one insert per group (see
 benchmarks/README.md); CSV rows are not even staged, their select runs at publish time.
+A group is published after 64 files, 2M rows or 5 seconds, whichever comes first.
+
+Re-sent files: a file is identified by (source, path relative to the landing root). The same
+content again is ``skipped_duplicate``; a changed file at a path already loaded is a new
+version, whose publish deletes the old version's raw rows and quarantined lines and marks its
+ledger rows ``superseded``, in the same transaction (``_supersede``).
 """
 
 from __future__ import annotations
