@@ -34,7 +34,8 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt test-spark lint ci bench bench-large clean stream-demo
+        pytest test-dbt test-spark lint ci bench bench-large clean stream-demo \
+        check-schedulers
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -60,6 +61,7 @@ load: install  ## Land $(LANDING)/ into the raw schema (idempotent).
 
 build: install  ## dbt seed + build every model, snapshot and test; then deliver DQS alerts.
 	@mkdir -p $(dir $(DUCKDB_PATH))
+	@$(BIN)/python -m ingest.warehouse_check $(DUCKDB_PATH)
 	status=0; $(DBT) build || status=$$?; \
 	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH) \
 	    || echo "warning: DQS alert delivery failed (recorded; retried next run)" >&2; \
@@ -71,6 +73,7 @@ alerts: install  ## POST the pending DQS alerts to the webhook (build does it to
 	$(BIN)/python -m observability alerts --database $(DUCKDB_PATH)
 
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
+	@$(BIN)/python -m ingest.warehouse_check $(DUCKDB_PATH)
 	$(DBT) docs generate --static
 
 report: install  ## Write the data quality report (reports/quality.html).
@@ -96,6 +99,7 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 	$(BIN)/python -m ingest generate --out $(TEST_LANDING) --scale 0.2 --seed 7 --days 14 \
 	    --start-date $(START_DATE) --fault-rate 0.02
 	$(BIN)/python -m ingest load $(TEST_LANDING) --database $(TEST_DUCKDB)
+	@$(BIN)/python -m ingest.warehouse_check $(TEST_DUCKDB)
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) build --target-path $(TEST_DIR)/target \
 	    --vars '{min_dqs: 90}'
 	DUCKDB_PATH=$(TEST_DUCKDB) $(DBT) docs generate --target-path $(TEST_DIR)/target
@@ -130,6 +134,23 @@ lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models macros tests snapshots
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+
+# The scheduler examples in the real Dagster and Airflow, each in a venv of its own so that
+# their pins cannot clash with the project's or each other's (opt-in: the installs take
+# minutes; see docs/deployment.md).
+SCHEDULER_VENVS ?= .schedulers
+
+$(SCHEDULER_VENVS)/%/.installed: deploy/requirements-%.txt
+	rm -rf $(SCHEDULER_VENVS)/$*
+	$(PYTHON) -m venv $(SCHEDULER_VENVS)/$*
+	$(SCHEDULER_VENVS)/$*/bin/python -m pip install --quiet --disable-pip-version-check \
+	    --no-deps -r $<
+	$(SCHEDULER_VENVS)/$*/bin/python -m pip check
+	touch $@
+
+check-schedulers: install $(SCHEDULER_VENVS)/dagster/.installed $(SCHEDULER_VENVS)/airflow/.installed  ## Opt-in: Dagster and Airflow examples in the real tools.
+	SCHEDULER_VENVS=$(abspath $(SCHEDULER_VENVS)) $(BIN)/pytest -p no:cacheprovider \
+	    tests/python/test_scheduler_examples.py
 
 # Scales of `make bench` (issue 13: 10 and 100); `make bench-large` runs the whole job at 500.
 BENCH_SCALES ?= 10 100

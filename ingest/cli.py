@@ -23,6 +23,7 @@ from ingest.discover import LandingFile
 from ingest.errors import IngestError, UsageError
 from ingest.ledger import LedgerEntry
 from ingest.settings import DATABASE_ENV, DEFAULT_DATABASE, resolve
+from ingest.terminal import printable
 
 if TYPE_CHECKING:
     import duckdb
@@ -104,8 +105,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     """A plain-text table; long cells are cut so that a row stays on one line."""
 
     def cell(value: object) -> str:
-        text = "" if value is None else str(value)
-        text = text.replace("\n", "\\n").replace("\r", "\\r")
+        text = "" if value is None else printable(value)
         return text if len(text) <= 60 else text[:57] + "..."
 
     cells = [[cell(value) for value in row] for row in rows]
@@ -131,12 +131,13 @@ class ProgressBar:
     def __call__(self, done: int, total: int, item: LandingFile, entry: LedgerEntry) -> None:
         if entry.status == "failed":
             self.clear()
-            print(f"error: {entry.error}", file=self.stream)
+            print(f"error: {printable(entry.error)}", file=self.stream)
         if not self.enabled:
             return
         width = 30
         filled = width * done // max(total, 1)
-        name = item.source_file if len(item.source_file) <= 40 else "..." + item.source_file[-37:]
+        name = printable(item.source_file)
+        name = name if len(name) <= 40 else "..." + name[-37:]
         bar = "#" * filled + "." * (width - filled)
         self.stream.write(f"\r[{bar}] {done}/{total} {name}\x1b[K")
         self.stream.flush()
@@ -189,9 +190,10 @@ def _cmd_load(args: argparse.Namespace) -> int:
     database = args.database or default_database()
     report = load_paths(paths, database, progress=ProgressBar(sys.stderr))
     if not report.entries:
-        print(f"warning: no files found under {', '.join(map(str, paths))}", file=sys.stderr)
+        names = printable(", ".join(map(str, paths)))
+        print(f"warning: no files found under {names}", file=sys.stderr)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     headers = ["source", "files loaded", "skipped", "failed", "rows loaded", "quarantined"]
     print(f"batch {report.batch_id} into {database}")
     print(format_table(headers, report.summary()))
@@ -210,24 +212,25 @@ def _open_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     database = args.database or default_database()
     if not database.exists():
         raise UsageError(f"warehouse {database} does not exist; run `ingest load` first")
-    return connect(database)
+    # Read-only: works on a read-only copy and beside another reading process.
+    return connect(database, read_only=True)
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
-    from ingest.ledger import ensure_tables, read_ledger
+    from ingest.ledger import read_ledger, require_tables
 
     with _open_read(args) as con:
-        ensure_tables(con)
+        require_tables(con, args.database or default_database())
         headers, rows = read_ledger(con, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
     return 0
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
-    from ingest.ledger import ensure_tables, read_quarantine
+    from ingest.ledger import read_quarantine, require_tables
 
     with _open_read(args) as con:
-        ensure_tables(con)
+        require_tables(con, args.database or default_database())
         headers, rows = read_quarantine(con, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
     return 0
@@ -287,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except IngestError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

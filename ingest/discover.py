@@ -5,6 +5,12 @@ A path may be the landing root (its sub-folders are sources), a source folder
 The source of a path is the first folder, walking up from the path, whose name is a contract;
 the folder above it is the landing root, and ``_source_file`` is the path relative to it.
 Names starting with ``_`` (generator metadata) or ``.`` (hidden) at the root are skipped.
+
+Symbolic links inside a source folder: a link to a file inside the landing root is followed
+(loaded like the file, under the link's name). Every other link is found and refused, never
+skipped silently: a dangling link, a link that leaves the landing root (the root is the
+boundary of what a load may read: a link out could pull any readable file into the
+warehouse) and a link to a folder each become a failed file with a one-line reason.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ class LandingFile:
     path: Path
     # Path relative to the landing root, with forward slashes: sales/sales_2026-10-01.csv
     source_file: str
+    # Why the file cannot be loaded although it was found (a refused symbolic link), if so.
+    problem: str | None = None
 
     @property
     def source(self) -> str:
@@ -46,16 +54,35 @@ def _source_folder(path: Path) -> Path | None:
     return None
 
 
+def _symlink_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link ``path`` is refused, or None when it is followed."""
+    target = path.resolve()
+    if not target.exists():
+        return f"dangling symbolic link (its target {path.readlink()} does not exist)"
+    if not target.is_relative_to(root):
+        return f"symbolic link to {target}, outside the landing root: refused"
+    if not target.is_file():
+        return f"symbolic link to a folder ({target}): not followed"
+    return None
+
+
 def _files_in(folder: Path, source_folder: Path) -> list[LandingFile]:
     contract = CONTRACTS[source_folder.name]
     root = source_folder.parent
     found = [
         path
         for path in folder.rglob("*")
-        if path.is_file() and not any(_is_skipped(part) for part in path.relative_to(folder).parts)
+        if (path.is_file() or path.is_symlink())
+        and not any(_is_skipped(part) for part in path.relative_to(folder).parts)
     ]
     return [
-        LandingFile(contract, path, path.relative_to(root).as_posix()) for path in sorted(found)
+        LandingFile(
+            contract,
+            path,
+            path.relative_to(root).as_posix(),
+            _symlink_problem(path, root) if path.is_symlink() else None,
+        )
+        for path in sorted(found)
     ]
 
 

@@ -52,6 +52,10 @@ class WarehouseError(IngestError):
     """The DuckDB warehouse file cannot be opened."""
 
 
+class DiskFullError(WarehouseError):
+    """The disk filled up while writing the warehouse (the load stops; see load.load_paths)."""
+
+
 class WarehouseLockedError(WarehouseError):
     def __init__(self, database: Path, pid: int | None) -> None:
         who = f"another process (pid {pid})" if pid is not None else "another process"

@@ -1,7 +1,9 @@
 """The raw schema's bookkeeping tables: the load ledger and the quarantine.
 
-``raw._load_ledger`` has one row per file per load attempt; ``raw._quarantine`` one row per
-physical line that could not be parsed at all. Both are created here, with the raw tables.
+``raw._load_ledger`` has one row per file per load attempt (status loaded, skipped_duplicate,
+failed, or superseded once a newer version of the same path replaced it); ``raw._quarantine``
+one row per physical line that could not be parsed at all. Both are created here, with the
+raw tables.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ingest.contracts import (
     RAW_SCHEMA,
     SourceContract,
 )
+from ingest.errors import UsageError
 from ingest.sql import qualified, quote_ident
 from ingest.stream.tables import create_stream_tables
 
@@ -51,6 +54,9 @@ QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("raw_line", "varchar"),
     ("reason", "varchar"),
     ("quarantined_at", "timestamp"),
+    # The line's exact bytes (without its line ending), base64: raw_line is text, and shows
+    # bytes that are not UTF-8 as ?.
+    ("raw_line_base64", "varchar"),
 )
 LINEAGE_DDL: tuple[tuple[str, str], ...] = (
     ("_batch_id", "varchar"),
@@ -63,6 +69,9 @@ STATUS_LOADED = "loaded"
 STATUS_SKIPPED = "skipped_duplicate"
 STATUS_FAILED = "failed"
 STATUS_PURGED = "purged"
+# A loaded file replaced by a newer version of the same path (its raw rows were deleted in the
+# transaction that loaded the new version).
+STATUS_SUPERSEDED = "superseded"
 
 
 def _columns_ddl(columns: tuple[tuple[str, str], ...]) -> str:
@@ -85,6 +94,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, sql_type in LEDGER_COLUMNS[-2:]:
         con.execute(f"alter table {LEDGER} add column if not exists {quote_ident(name)} {sql_type}")
     con.execute(f"create table if not exists {QUARANTINE} ({_columns_ddl(QUARANTINE_COLUMNS)})")
+    # Warehouses created before a column was added to the quarantine get it (null there).
+    for name, sql_type in QUARANTINE_COLUMNS:
+        con.execute(
+            f"alter table {QUARANTINE} add column if not exists {quote_ident(name)} {sql_type}"
+        )
     for contract in CONTRACTS.values():
         table = qualified(RAW_SCHEMA, contract.table)
         columns = _columns_ddl(raw_table_columns(contract))
@@ -148,6 +162,27 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[tu
         [sources, STATUS_LOADED],
     ).fetchall()
     return {(str(source), str(sha)): str(path) for source, sha, path in rows}
+
+
+def loaded_paths(con: duckdb.DuckDBPyConnection, sources: list[str]) -> set[tuple[str, str]]:
+    """(source, path) of every file whose current version is loaded, for ``sources``."""
+    rows = con.execute(
+        f"select distinct source, path from {LEDGER} where list_contains(?, source) and status = ?",
+        [sources, STATUS_LOADED],
+    ).fetchall()
+    return {(str(source), str(path)) for source, path in rows}
+
+
+def require_tables(con: duckdb.DuckDBPyConnection, database: object) -> None:
+    """Raise a UsageError when the ledger and quarantine are missing (nothing loaded yet);
+    the read-only commands cannot create them."""
+    found = con.execute(
+        "select count(*) from duckdb_tables()"
+        " where schema_name = ? and list_contains(?, table_name)",
+        [RAW_SCHEMA, [LEDGER_TABLE, QUARANTINE_TABLE]],
+    ).fetchone()
+    if not found or found[0] < 2:
+        raise UsageError(f"warehouse {database} has no load ledger yet; run `ingest load` first")
 
 
 def read_ledger(

@@ -10,13 +10,21 @@ committed together or not at all. If a group fails to publish, it is retried fil
 so that only the culprit is recorded as ``failed``. Grouping matters for speed: one insert
 per file into an on-disk table costs about three times one insert per group (see
 benchmarks/README.md); CSV rows are not even staged, their select runs at publish time.
+A group is published after 64 files, 2M rows or 5 seconds, whichever comes first.
+
+Re-sent files: a file is identified by (source, path relative to the landing root). The same
+content again is ``skipped_duplicate``; a changed file at a path already loaded is a new
+version, whose publish deletes the old version's raw rows and quarantined lines and marks its
+ledger rows ``superseded``, in the same transaction (``_supersede``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import re
+import time
 import uuid
 import zlib
 from collections.abc import Callable
@@ -28,15 +36,18 @@ import duckdb
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.discover import LandingFile, discover
-from ingest.errors import FileLoadError, WarehouseError, WarehouseLockedError
+from ingest.errors import DiskFullError, FileLoadError, WarehouseError, WarehouseLockedError
 from ingest.ledger import (
+    LEDGER,
     QUARANTINE,
     STATUS_FAILED,
     STATUS_LOADED,
     STATUS_SKIPPED,
+    STATUS_SUPERSEDED,
     LedgerEntry,
     ensure_tables,
     loaded_hashes,
+    loaded_paths,
     write_entries,
 )
 from ingest.privacy.suppression import Suppression, adjusted, for_load, suppress
@@ -52,9 +63,12 @@ from ingest.settings import resolve
 from ingest.sql import qualified
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),
-# or once this many files wait with their rows still in their lines tables.
+# or once this many files wait with their rows still in their lines tables, or once the
+# oldest unpublished file was staged this many seconds ago (so that a job killed every few
+# seconds still commits its work in steps, whatever the files are).
 PUBLISH_EVERY_ROWS = 2_000_000
 PUBLISH_EVERY_FILES = 64
+PUBLISH_EVERY_SECONDS = 5.0
 _HASH_CHUNK = 1 << 20
 _SNIFF_BYTES = 8192
 
@@ -96,11 +110,20 @@ class LoadReport:
         return [(source, *counts) for source, counts in sorted(rows.items())]  # type: ignore[misc]
 
 
-def connect(database: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for writing, with a clear error when another process holds it."""
-    database.parent.mkdir(parents=True, exist_ok=True)
+def connect(database: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (for writing unless ``read_only``), with a clear one-line error when
+    another process holds it or its folder cannot be created."""
+    if not read_only:
+        try:
+            database.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WarehouseError(
+                f"warehouse {database}: cannot create its folder {database.parent}: {reason}"
+            ) from None
     try:
-        con = resolve().connect(database)  # with the memory limit of ingest.settings
+        # With the memory limit of ingest.settings.
+        con = resolve().connect(database, read_only=read_only)
     except duckdb.IOException as error:
         message = str(error)
         if "lock" in message.lower():
@@ -122,6 +145,8 @@ def first_line(message: str) -> str:
 
 def _inspect(item: LandingFile) -> tuple[int, str]:
     """Size and sha256 of the file; raise FileLoadError if it is unreadable or not text."""
+    if item.problem is not None:
+        raise FileLoadError(item.source_file, item.problem)
     digest = hashlib.sha256()
     head = b""
     try:
@@ -150,14 +175,24 @@ def _inspect(item: LandingFile) -> tuple[int, str]:
     if name.endswith(".gz"):
         if not head.startswith(b"\x1f\x8b"):
             raise FileLoadError(item.source_file, "not a gzip file (bad magic bytes)")
-        try:
-            with gzip.open(item.path, "rb") as handle:
-                head = handle.read(_SNIFF_BYTES)
-        except (OSError, EOFError, zlib.error) as error:
-            raise FileLoadError(item.source_file, f"corrupt gzip: {error}") from None
+        head = _verified_gzip_head(item)
     if b"\x00" in head:
         raise FileLoadError(item.source_file, "binary data (NUL bytes), not a text file")
     return size, digest.hexdigest()
+
+
+def _verified_gzip_head(item: LandingFile) -> bytes:
+    """The first decompressed bytes of a gzip file, after decompressing all of it: a CRC or
+    length mismatch anywhere (bytes flipped mid-stream) rejects the file whole, as DuckDB's
+    reader would otherwise load the garbled text as data."""
+    try:
+        with gzip.open(item.path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            while handle.read(_HASH_CHUNK):
+                pass
+    except (OSError, EOFError, zlib.error) as error:
+        raise FileLoadError(item.source_file, f"corrupt gzip: {error}") from None
+    return head
 
 
 @dataclass
@@ -173,6 +208,13 @@ class _Pending:
     lines_tables: list[str] = field(default_factory=list)
     # Set when the warehouse has erased people (ingest.privacy.suppression).
     suppression: Suppression | None = None
+    # (source, path) of pending files that are a new version of a file loaded before: their
+    # publish replaces the old version's rows (see _supersede).
+    supersedes: set[tuple[str, str]] = field(default_factory=set)
+    # When the oldest pending file was staged (time.monotonic), None when nothing is pending.
+    since: float | None = None
+    # Messages about published files (kept across publishes, for the load report).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def deferred_files(self) -> int:
@@ -206,6 +248,11 @@ def _write(con: duckdb.DuckDBPyConnection, pending: _Pending, entries: list[Ledg
         ("", []) if everything else (" where list_contains(?, _source_file)", [paths])
     )
     con.execute("begin transaction")
+    notes = [
+        _supersede(con, entry)
+        for entry in loaded
+        if (entry.source, entry.path) in pending.supersedes
+    ]
     for source in sorted({entry.source for entry in loaded}):
         contract = CONTRACTS[source]
         # One insert per source: one insert per file costs far more on an on-disk table.
@@ -234,6 +281,47 @@ def _write(con: duckdb.DuckDBPyConnection, pending: _Pending, entries: list[Ledg
         after = adjusted(entry, suppressed)
         entry.rows_loaded, entry.rows_quarantined = after.rows_loaded, after.rows_quarantined
         entry.rows_suppressed = after.rows_suppressed
+    pending.notes.extend(notes)
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> str:
+    """Replace the earlier version of ``entry``'s file (same source, same path) inside the
+    publishing transaction: delete its raw rows and quarantined lines, mark its ledger rows
+    ``superseded`` (they stay, as the record of what was loaded). Return the summary line."""
+    table = qualified(RAW_SCHEMA, CONTRACTS[entry.source].table)
+    deleted = con.execute(f"delete from {table} where _source_file = ?", [entry.path]).fetchone()
+    con.execute(
+        f"delete from {QUARANTINE} where source = ? and source_file = ?",
+        [entry.source, entry.path],
+    )
+    batches = con.execute(
+        f"update {LEDGER} set status = ? where source = ? and path = ? and status = ?"
+        " returning batch_id",
+        [STATUS_SUPERSEDED, entry.source, entry.path, STATUS_LOADED],
+    ).fetchall()
+    replaced = int(deleted[0]) if deleted else 0
+    old = ", ".join(sorted({str(row[0]) for row in batches})) or "an earlier batch"
+    return (
+        f"{entry.path}: new version supersedes the one loaded in batch {old}"
+        f" ({replaced} raw rows replaced)"
+    )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is open; a failed commit has already ended it."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    return "no space left on device" in str(error).lower()
+
+
+def _cleanup(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
+    con.execute("set preserve_insertion_order = true")
+    _clear_stages(con)
+    for table in pending.lines_tables:
+        con.execute(f"drop table if exists {table}")
 
 
 def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
@@ -243,13 +331,17 @@ def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
     try:
         try:
             _write(con, pending, pending.entries)
-        except duckdb.Error:
-            con.execute("rollback")
+        except duckdb.Error as group_error:
+            _rollback(con)
+            if _is_disk_full(group_error):
+                raise DiskFullError(_duckdb_reason(group_error)) from None
             for entry in pending.entries:
                 try:
                     _write(con, pending, [entry])
                 except duckdb.Error as error:
-                    con.execute("rollback")
+                    _rollback(con)
+                    if _is_disk_full(error):
+                        raise DiskFullError(_duckdb_reason(error)) from None
                     reason = f"could not write to the warehouse: {_duckdb_reason(error)}"
                     entry.status = STATUS_FAILED
                     entry.error = f"{entry.path}: {reason}"
@@ -260,15 +352,19 @@ def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
                         raise WarehouseError(
                             f"cannot write the load ledger: {_duckdb_reason(ledger_error)}"
                         ) from None
-    finally:
-        con.execute("set preserve_insertion_order = true")
-        _clear_stages(con)
-        for table in pending.lines_tables:
-            con.execute(f"drop table if exists {table}")
+    except BaseException:
+        # Already failing: a cleanup error (a dead connection after a disk-full commit)
+        # must not hide the first one.
+        with contextlib.suppress(duckdb.Error):
+            _cleanup(con, pending)
+        raise
+    _cleanup(con, pending)
     pending.entries.clear()
     pending.hashes.clear()
     pending.deferred.clear()
     pending.lines_tables.clear()
+    pending.supersedes.clear()
+    pending.since = None
     pending.rows = 0
 
 
@@ -278,14 +374,47 @@ def load_paths(
     *,
     progress: ProgressCallback | None = None,
     publish_every_rows: int = PUBLISH_EVERY_ROWS,
+    publish_every_seconds: float = PUBLISH_EVERY_SECONDS,
 ) -> LoadReport:
     """Load every file under ``paths`` into ``database``; see the module docstring."""
     files = discover(paths)
     con = connect(database)
     try:
-        return _load_files(con, files, progress=progress, publish_every_rows=publish_every_rows)
+        report = _load_files(
+            con,
+            files,
+            progress=progress,
+            publish_every_rows=publish_every_rows,
+            publish_every_seconds=publish_every_seconds,
+        )
+        try:
+            # Explicitly, so that a failure is reported (close() would swallow it).
+            con.execute("checkpoint")
+        except duckdb.Error as error:
+            if not _is_disk_full(error):
+                raise
+            report.warnings.append(
+                f"checkpoint of {database} failed ({_duckdb_reason(error)}): the loaded data"
+                f" is safe in {database}.wal and is checkpointed at the next write; free"
+                " some space"
+            )
+        return report
+    except DiskFullError as error:
+        raise WarehouseError(
+            f"disk full while writing {database} ({error}); files committed before stay"
+            " loaded, the others were not: free some space and load again"
+        ) from None
+    except duckdb.Error as error:
+        if _is_disk_full(error):
+            raise WarehouseError(
+                f"disk full while writing {database} ({_duckdb_reason(error)}); files"
+                " committed before stay loaded, the others were not: free some space and"
+                " load again"
+            ) from None
+        raise
     finally:
-        con.close()
+        with contextlib.suppress(duckdb.Error):
+            con.close()
 
 
 def _load_files(
@@ -294,6 +423,7 @@ def _load_files(
     *,
     progress: ProgressCallback | None,
     publish_every_rows: int,
+    publish_every_seconds: float = PUBLISH_EVERY_SECONDS,
 ) -> LoadReport:
     ensure_tables(con)
     _prepare_stages(con)
@@ -302,6 +432,8 @@ def _load_files(
     report = LoadReport(batch_id=ctx.batch_id)
     pending = _Pending(suppression=for_load(con))
     already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
+    # (source, path) of every file version loaded, in the warehouse or earlier in this load.
+    versions = loaded_paths(con, sorted({item.source for item in files}))
     for index, item in enumerate(files, start=1):
         entry = LedgerEntry(
             batch_id=ctx.batch_id,
@@ -332,6 +464,14 @@ def _load_files(
                 if previous != item.source_file:
                     entry.error = f"same content as {previous}"
             else:
+                version = (item.source, item.source_file)
+                if any(
+                    (e.source, e.path) == version and e.status == STATUS_LOADED
+                    for e in pending.entries
+                ):
+                    # The same path twice in one load (under two landing roots): the later
+                    # one is a new version of the earlier, which must be published first.
+                    _publish(con, pending)
                 lines_table = f"temp.ingest_lines_{index}"
                 pending.lines_tables.append(lines_table)
                 staged = _stage_in_transaction(con, item, ctx, lines_table)
@@ -349,6 +489,9 @@ def _load_files(
                 entry.rows_read = staged.rows_read
                 pending.rows += staged.rows_read
                 pending.hashes.add(key)
+                if version in versions:
+                    pending.supersedes.add(version)
+                versions.add(version)
                 if staged.extra_columns:
                     names = ", ".join(staged.extra_columns)
                     report.warnings.append(
@@ -360,11 +503,18 @@ def _load_files(
         entry.finished_at = utc_now()
         pending.entries.append(entry)
         report.entries.append(entry)
-        if pending.rows >= publish_every_rows or pending.deferred_files >= PUBLISH_EVERY_FILES:
+        if pending.since is None:
+            pending.since = time.monotonic()
+        if (
+            pending.rows >= publish_every_rows
+            or pending.deferred_files >= PUBLISH_EVERY_FILES
+            or time.monotonic() - pending.since >= publish_every_seconds
+        ):
             _publish(con, pending)
         if progress is not None:
             progress(index, len(files), item, entry)
     _publish(con, pending)
+    report.warnings.extend(pending.notes)
     return report
 
 
@@ -374,15 +524,19 @@ def _stage_in_transaction(
     try:
         lines = read_lines(con, item, lines_table)
     except duckdb.Error as error:
+        if _is_disk_full(error):
+            raise DiskFullError(_duckdb_reason(error)) from None
         raise FileLoadError(item.source_file, _duckdb_reason(error)) from None
     con.execute("begin transaction")
     try:
         staged = stage_file(con, item, ctx, lines)
     except FileLoadError:
-        con.execute("rollback")
+        _rollback(con)
         raise
     except duckdb.Error as error:
-        con.execute("rollback")
+        _rollback(con)
+        if _is_disk_full(error):
+            raise DiskFullError(_duckdb_reason(error)) from None
         raise FileLoadError(item.source_file, _duckdb_reason(error)) from None
     con.execute("commit")
     return staged

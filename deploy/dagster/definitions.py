@@ -1,6 +1,8 @@
 """Dagster definitions for ml_data_pipeline (example; Dagster is not a dependency here).
 
-Load with `dagster dev -f deploy/dagster/definitions.py`. Each op calls deploy/run_pipeline.sh,
+Load with `dagster dev -f deploy/dagster/definitions.py`; `make check-schedulers` validates
+it with the real Dagster (pins in deploy/requirements-dagster.txt, in a venv of its own) and
+executes the job on small generated data. Each op calls deploy/run_pipeline.sh,
 so Dagster shares the single-writer lock with cron and manual runs. To keep one writer inside
 Dagster too, limit runs tagged `duckdb_writer` to one at a time in dagster.yaml:
 
@@ -9,9 +11,11 @@ Dagster too, limit runs tagged `duckdb_writer` to one at a time in dagster.yaml:
       tag_concurrency_limits:
         - key: duckdb_writer
           limit: 1
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Dagster inspects the type of each op's
+`context` parameter at definition time, and a string annotation is refused
+(DagsterInvalidDefinitionError: Cannot annotate 'context' parameter with type ...).
+"""
 
 import os
 import subprocess

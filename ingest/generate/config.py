@@ -100,6 +100,13 @@ class GenerateConfig:
             raise GenerateError(f"days must be between 1 and {MAX_DAYS}, got {self.days}")
         if not isinstance(self.start_date, date) or isinstance(self.start_date, datetime):
             raise GenerateError(f"start_date must be a date, got {self.start_date!r}")
+        # The data runs to the day after the last one; it must stay a date (<= 9999-12-31).
+        if self.start_date > date.max - timedelta(days=self.days):
+            latest = date.max - timedelta(days=self.days)
+            raise GenerateError(
+                f"start_date + days runs past {date.max}: with {self.days} days, start_date"
+                f" must be {latest} or earlier, got {self.start_date}"
+            )
         rate = self.fault_rate
         if isinstance(rate, bool) or not isinstance(rate, int | float):
             raise GenerateError(f"fault_rate must be a number, got {rate!r}")

@@ -3,10 +3,15 @@
     ISO-8601 date and time, 'T' or a space between them, optional seconds and fraction, and an
     optional offset: 'Z', '+HH', '+HHMM' or '+HH:MM'. A value with an offset is converted to
     UTC ('2026-10-01T10:00:00+02:00' is 2026-10-01 08:00:00); a value without one is taken as
-    UTC already. Dates without a time, time zone names and other layouts are null.
+    UTC already. Dates without a time, time zone names and other layouts are null, and so is
+    a value whose year (as written) is implausible (iso_year_is_plausible: the vars
+    min_valid_year..max_valid_year, default 1970..2100).
 #}
 {% macro parse_iso_timestamp_utc(expr) -%}
-    {{ return(adapter.dispatch('parse_iso_timestamp_utc', 'ml_data_pipeline')(expr)) }}
+    case
+        when {{ ml_data_pipeline.iso_year_is_plausible(expr) }}
+            then {{ adapter.dispatch('parse_iso_timestamp_utc', 'ml_data_pipeline')(expr) }}
+    end
 {%- endmacro %}
 
 {#

@@ -5,6 +5,9 @@
     of the scores to audit.dqs_history. Every value goes through quality_sql_literal, so a
     test message holding quotes cannot break (or change) the statement. Only commands that
     execute nodes are recorded (not compile, docs generate or show).
+    Atomic: every insert of the run goes to DuckDB as one batch inside one transaction, so a
+    run killed (or failing) while its history is written leaves none of it, never a part
+    that marts.data_quality_checks would report as a whole run.
 #}
 {% macro persist_test_results(results) -%}
     {%- if execute and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot'] -%}
@@ -61,8 +64,9 @@
                 {%- do scores_relations.append(node.relation_name) -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- set statements = [] -%}
         {%- for chunk in rows | batch(250) -%}
-            {%- call statement('persist_run_results', fetch_result=false, auto_begin=false) -%}
+            {%- set insert_results -%}
                 insert into {{ history }} (
                     invocation_id, run_started_at, command, target_name, dbt_version,
                     unique_id, resource_type, node_name, test_name, attached_node, severity,
@@ -71,10 +75,11 @@
                 )
                 values
                 {{ chunk | join(',\n') }}
-            {%- endcall -%}
+            {%- endset -%}
+            {%- do statements.append(insert_results) -%}
         {%- endfor -%}
         {%- for scores in scores_relations -%}
-            {%- call statement('persist_dqs_history', fetch_result=false, auto_begin=false) -%}
+            {%- set insert_scores -%}
                 insert into {{ quality_history_relation('dqs_history') }} (
                     invocation_id, run_started_at, source_name, batch_id, batch_loaded_at,
                     total_rows, valid_rows, rejected_rows, dqs
@@ -90,7 +95,24 @@
                     rejected_rows,
                     dqs
                 from {{ scores }}
-            {%- endcall -%}
+            {%- endset -%}
+            {%- do statements.append(insert_scores) -%}
         {%- endfor -%}
+        {%- if target.type == 'duckdb' -%}
+            {#- One batch, one transaction: all of the run's history or none of it. -#}
+            {%- call statement('persist_run_results', fetch_result=false, auto_begin=false) -%}
+                begin transaction;
+                {{ statements | join(';\n') }};
+                commit
+            {%- endcall -%}
+        {%- else -%}
+            {#- Engines without multi-statement transactions (Spark): one insert each. -#}
+            {%- for sql in statements -%}
+                {%- call statement('persist_run_results', fetch_result=false,
+                        auto_begin=false) -%}
+                    {{ sql }}
+                {%- endcall -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

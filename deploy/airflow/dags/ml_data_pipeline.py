@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow import DAG
-from airflow.models import Variable
-from airflow.operators.bash import BashOperator
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG
 
-PROJECT_DIR = Variable.get("ml_data_pipeline_dir", default_var="/opt/ml_data_pipeline")
+# Read when a task runs (a Jinja template: bash_command and env are templated), not each
+# time the scheduler parses this file: a top-level Variable.get would query the metadata
+# database on every parse.
+PROJECT_DIR = "{{ var.value.get('ml_data_pipeline_dir', '/opt/ml_data_pipeline') }}"
 WRAPPER = f"{PROJECT_DIR}/deploy/run_pipeline.sh"
 # Wait for the lock rather than fail when a backup or a manual run is going on.
 ENV = {"PIPELINE_DIR": PROJECT_DIR, "PIPELINE_LOCK_WAIT": "900"}
