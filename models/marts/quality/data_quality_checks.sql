@@ -23,7 +23,8 @@ data_tests as (
         failures,
         message,
         execution_time_seconds,
-        node_completed_at,
+        -- a skipped test never ran: it is dated by the run that recorded it
+        coalesce(node_completed_at, recorded_at) as node_completed_at,
         failures_relation,
         coalesce(test_name, node_name) as test_name,
         case when test_name is null then 'singular' else 'generic' end as test_type
