@@ -40,7 +40,8 @@ HERE = Path(__file__).resolve().parent
 # The sales path: everything the design's three tables are built from, with the tests whose
 # parents are all selected (`cautious`: a relationship to the product catalog is left out,
 # since only sales are loaded), and the rejected rows with their reconciliation test.
-SALES_PATH_SELECTOR = "+sales_data +daily_summary +customer_summary stg_sales__rejected"
+# `sales_features` is the model whose relation is the design's `sales_data` (its alias).
+SALES_PATH_SELECTOR = "+sales_features +daily_summary +customer_summary stg_sales__rejected"
 # The scripts of the contenders that are not this project (polars.py would shadow polars).
 SCRIPTS = {
     "pandas_sqlite": "pandas_sqlite.py",

@@ -216,6 +216,15 @@ def _open_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     return connect(database, read_only=True)
 
 
+def _open_write(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    from ingest.load import connect
+
+    database = args.database or default_database()
+    if not database.exists():
+        raise UsageError(f"warehouse {database} does not exist; run `ingest load` first")
+    return connect(database)
+
+
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from ingest.ledger import read_ledger, require_tables
 
@@ -244,7 +253,9 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
         "export-user": privacy_cli.run_export_user,
         "purge-expired": privacy_cli.run_purge_expired,
     }[args.command]
-    with _open_read(args) as con:
+    # Erasure and purging write; an export reads only, beside other readers.
+    opener = _open_read if args.command == "export-user" else _open_write
+    with opener(args) as con:
         return run(con, args)
 
 

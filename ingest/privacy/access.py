@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.errors import PrivacyError
-from ingest.ledger import QUARANTINE, ensure_tables
+from ingest.ledger import QUARANTINE, require_tables
 from ingest.load import utc_now
 from ingest.privacy.erase import id_token_pattern, relations
 from ingest.sql import qualified, quote_ident
@@ -44,10 +44,20 @@ def _json_default(value: object) -> object:
 
 
 def collect(con: duckdb.DuckDBPyConnection, user_id: int) -> dict[str, Any]:
-    ensure_tables(con)
+    # Read only: an export works on a read-only copy and never creates anything.
+    require_tables(con, "the warehouse")
+    landed = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = ?", [RAW_SCHEMA]
+        ).fetchall()
+    }
     raw: dict[str, list[dict[str, Any]]] = {}
     for contract in CONTRACTS.values():
         if contract.subject_column is None:
+            continue
+        if contract.table not in landed:  # a source never loaded holds nothing about anyone
+            raw[contract.name] = []
             continue
         raw[contract.name] = _rows(
             con.execute(

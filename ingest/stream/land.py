@@ -180,8 +180,10 @@ def land_kafka_batch(
             ],
         )
         con.execute(
-            f"insert into {QUARANTINE}"
-            ' select ?, ?, ? || "partition", "offset", coalesce(line, \'\'), problem, ?'
+            f"insert into {QUARANTINE} (_batch_id, source, source_file, line_number, raw_line,"
+            " reason, quarantined_at, raw_line_base64)"
+            ' select ?, ?, ? || "partition", "offset", coalesce(line, \'\'), problem, ?,'
+            " to_base64(encode(coalesce(line, '')))"
             " from ingest_stream_classified where problem is not null",
             [batch_id, SOURCE, prefix, loaded_at],
         )
