@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
 # Data and warehouse of the main job; override on the command line (make run SCALE=10).
 LANDING ?= landing
@@ -34,7 +35,7 @@ TEST_LANDING := $(TEST_DIR)/landing
 TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 
 .PHONY: help install run generate load build alerts docs-generate docs report state test \
-        pytest test-dbt test-spark lint ci bench bench-large clean stream-demo \
+        pytest test-dbt test-spark install-spark lint ci bench bench-large clean stream-demo \
         check-schedulers
 
 help:  ## List the targets.
@@ -43,10 +44,19 @@ help:  ## List the targets.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-	    -c constraints.txt -e '.[dev,spark]'
+	    -c constraints.txt -e '.[dev]'
 	touch $@
 
 install: $(STAMP)  ## Create .venv from the exact pins (once).
+
+# The spark extra (pyspark: ~450 MB, ~75 s to fetch and unpack) only for the targets that use
+# it: added to the same venv, where everything else is already satisfied.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	    -c constraints.txt -e '.[dev,spark]'
+	touch $@
+
+install-spark: $(SPARK_STAMP)  ## Add the spark extra (dbt-spark, pyspark) to .venv.
 
 run: install generate load build docs-generate state report  ## Main job: generate, ingest, build, docs.
 	@echo "Warehouse: $(DUCKDB_PATH)   docs: target/static_index.html"
@@ -108,12 +118,13 @@ test-dbt: install  ## Generate small faulty data and dbt build it into a warehou
 # Spark: the same small faulty data, landed in two loads (the days from SPARK_LATE_DAYS on come
 # second), each exported to a Parquet lake. scripts/spark_vs_duckdb.py builds the `spark`
 # selector on DuckDB, then on a local Spark over the first lake and again, incrementally, over
-# the second, and compares every table Spark built with DuckDB's.
+# the second, and compares every table Spark built with DuckDB's. Scale 0.05 keeps Spark's
+# work small; its latest transactions batch (35 rows, 5 rejected) scores 85.7, hence min_dqs 80.
 SPARK_TEST_DIR ?= target_test_spark
 SPARK_LATE_DAYS ?= 2026-10-1[1-4]
-test-spark: install  ## Build the SQL models on a local Spark; compare every table with DuckDB's.
+test-spark: install-spark  ## Build the SQL models on a local Spark; compare every table with DuckDB's.
 	rm -rf $(SPARK_TEST_DIR) target_spark && mkdir -p $(SPARK_TEST_DIR)
-	$(BIN)/python -m ingest generate --out $(SPARK_TEST_DIR)/landing --scale 0.2 --seed 7 \
+	$(BIN)/python -m ingest generate --out $(SPARK_TEST_DIR)/landing --scale 0.05 --seed 7 \
 	    --days 14 --start-date $(START_DATE) --fault-rate 0.02
 	cp -r $(SPARK_TEST_DIR)/landing $(SPARK_TEST_DIR)/early
 	find $(SPARK_TEST_DIR)/early -path '*$(SPARK_LATE_DAYS)*' -delete
@@ -123,11 +134,12 @@ test-spark: install  ## Build the SQL models on a local Spark; compare every tab
 	$(BIN)/python -m ingest load $(SPARK_TEST_DIR)/landing --database $(SPARK_TEST_DIR)/test.duckdb
 	$(BIN)/python -m ingest export-lake --database $(SPARK_TEST_DIR)/test.duckdb \
 	    --out $(SPARK_TEST_DIR)/lake
-	SPARK_DIR=$(CURDIR)/$(SPARK_TEST_DIR)/spark $(BIN)/python scripts/spark_vs_duckdb.py \
+	SPARK_DIR=$(CURDIR)/$(SPARK_TEST_DIR)/spark SPARK_CATALOG=in-memory \
+	    $(BIN)/python scripts/spark_vs_duckdb.py \
 	    --duckdb $(SPARK_TEST_DIR)/test.duckdb --lake $(SPARK_TEST_DIR)/lake \
 	    --incremental-from $(SPARK_TEST_DIR)/lake_early \
 	    --duckdb-target-path $(SPARK_TEST_DIR)/target_duckdb --spark-target-path target_spark \
-	    --vars '{min_dqs: 90}'
+	    --vars '{min_dqs: 80}'
 
 lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 Another engine (Spark: the `spark` target of profiles.yml) reads the raw data from open files
 rather than from the DuckDB file. Each raw table (every source of the contracts plus the load
-ledger and the quarantine, lineage columns included) becomes one folder, partitioned by its
+ledger, the quarantine and the streamer's batch log, lineage columns included) becomes one folder, partitioned by its
 load batch in the Hive layout any engine reads::
 
     <out>/sales/_batch_id=20261201T024439Z-e41b3103/data_0.parquet
@@ -28,6 +28,7 @@ import duckdb
 from ingest.contracts import CONTRACTS, LEDGER_TABLE, QUARANTINE_TABLE, RAW_SCHEMA
 from ingest.errors import UsageError, WarehouseError
 from ingest.sql import qualified, quote_ident
+from ingest.stream.tables import BATCHES_TABLE
 
 # The partition column of each raw table: the batch that wrote the row.
 LEDGER_PARTITION = "batch_id"
@@ -53,7 +54,13 @@ def quote_literal(text: str) -> str:
 def lake_tables() -> list[tuple[str, str]]:
     """(raw table, partition column) of every table the lake holds, in a fixed order."""
     tables = [(name, BATCH_PARTITION) for name in sorted(CONTRACTS)]
-    return [*tables, (LEDGER_TABLE, LEDGER_PARTITION), (QUARANTINE_TABLE, BATCH_PARTITION)]
+    return [
+        *tables,
+        (LEDGER_TABLE, LEDGER_PARTITION),
+        (QUARANTINE_TABLE, BATCH_PARTITION),
+        # the source of stg_stream_batches (empty unless `ingest stream` ran)
+        (BATCHES_TABLE, LEDGER_PARTITION),
+    ]
 
 
 def export_lake(database: Path, out: Path) -> list[ExportedTable]:

@@ -5,17 +5,22 @@ exporting its raw tables to the Parquet lake (`python -m ingest export-lake`). O
 does everything, so Spark's start-up (JVM, metastore) is paid once:
 
 1. `dbt build --selector spark` on DuckDB (target dev, the warehouse of DUCKDB_PATH);
-2. `dbt build --selector spark --target spark --target-path <dir>` (seeds, models and their
-   data and unit tests on Spark, raw sources read from the lake); with --incremental-from, a
-   first Spark build (models and seeds) over that older lake, then the lake is switched to
-   the current one and the build runs again, so the incremental models take their
-   incremental path;
-3. for every model and seed the Spark build wrote: the same rows with the same values as the
+2. on Spark, parsed once (every invocation reuses the manifest): with --incremental-from,
+   `dbt build --selector spark_incremental` (the incremental models and what they read) over
+   that older lake; then the lake is switched to the current one and `dbt build --selector
+   spark --target spark --target-path <dir>` builds every model and seed, the incremental
+   ones by their incremental path (so the comparison proves that DuckDB's full build and
+   Spark's incremental one give the same tables);
+3. `dbt test --selector spark_tests --target spark` (--tests-selector): the unit tests, the
+   singular tests and every custom generic test type at least once, on Spark (all ~700
+   tests of the `spark` selector would take longer than CI's budget; `make test-dbt` runs
+   all of them on DuckDB);
+4. for every model and seed the Spark build wrote: the same rows with the same values as the
    DuckDB build (multisets; decimals, integers, text, dates, timestamps exact; floats to a
    relative 1e-9; the run's own `invocation_id` columns left out). One line per table, then
    `spark vs duckdb: N tables equal, M differ`.
 
-Exit code: 0 when both builds pass and every table is equal, 1 otherwise.
+Exit code: 0 when the builds and the Spark tests pass and every table is equal, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +58,16 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def run_dbt(args: Sequence[str]):
-    """One in-process dbt invocation; its result, or None when dbt itself failed."""
+def run_dbt(args: Sequence[str], manifest=None):
+    """One in-process dbt invocation (with `manifest`, no parse); its result."""
     from dbt.cli.main import dbtRunner
 
     print(f"$ dbt {' '.join(args)}", flush=True)
-    result = dbtRunner().invoke(list(args))
+    started = time.monotonic()
+    result = dbtRunner(manifest=manifest).invoke(list(args))
     if result.exception is not None:
         print(f"error: dbt {args[0]} failed: {result.exception}", file=sys.stderr)
+    print(f"({time.monotonic() - started:.1f} s)", flush=True)
     return result
 
 
@@ -188,14 +196,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="lake of an earlier load: build Spark on it first, then incrementally on --lake",
     )
-    parser.add_argument("--selector", default="spark")
+    parser.add_argument("--selector", default="spark", help="what both engines build")
+    parser.add_argument(
+        "--incremental-selector",
+        default="spark_incremental",
+        help="what the first build over --incremental-from builds",
+    )
+    parser.add_argument(
+        "--tests-selector", default="spark_tests", help="the tests run on Spark after the build"
+    )
     parser.add_argument("--duckdb-target-path", default="target_test_spark/target_duckdb")
     parser.add_argument("--spark-target-path", default="target_spark")
     parser.add_argument("--vars", default="{}", help="dbt --vars for both builds")
     parser.add_argument(
         "--skip-spark-tests",
         action="store_true",
-        help="build and compare only (a quick check while developing; make test-spark runs them)",
+        help="build and compare only (a quick check while developing)",
     )
     args = parser.parse_args(argv)
 
@@ -220,20 +236,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: the DuckDB build failed", file=sys.stderr)
         return 1
 
-    spark_build = ["build", *common, "--target", "spark", "--target-path", args.spark_target_path]
-    models_only = ["--resource-type", "model", "--resource-type", "seed"]
+    # Spark: parsed once; every invocation below reuses that manifest (same target and vars).
+    spark_target = ["--target", "spark", "--target-path", args.spark_target_path]
+    parsed = run_dbt(["parse", "--vars", args.vars, *spark_target])
+    if not parsed.success:
+        print("error: dbt parse failed for the Spark target", file=sys.stderr)
+        return 1
+    manifest = parsed.result
+    models_and_seeds = ["--resource-type", "model", "--resource-type", "seed"]
     if args.incremental_from is not None:
-        # The first build only lays the tables down; the tests run once, on the final data.
+        # The incremental models (and what they read) over the older lake first.
         os.environ["RAW_LAKE_PATH"] = str(args.incremental_from.resolve())
-        first = run_dbt([*spark_build, *models_only])
+        first = run_dbt(
+            ["build", "--selector", args.incremental_selector, "--vars", args.vars]
+            + spark_target
+            + models_and_seeds,
+            manifest,
+        )
         if not first.success:
             print("error: the first Spark build (older lake) failed", file=sys.stderr)
             return 1
     os.environ["RAW_LAKE_PATH"] = str(args.lake.resolve())
-    spark = run_dbt([*spark_build, *models_only] if args.skip_spark_tests else spark_build)
+    spark = run_dbt(["build", *common, *spark_target, *models_and_seeds], manifest)
     if not spark.success:
         print("error: the Spark build failed", file=sys.stderr)
         return 1
+    tests_passed = True
+    if not args.skip_spark_tests:
+        tests = run_dbt(
+            ["test", "--selector", args.tests_selector, "--vars", args.vars, *spark_target],
+            manifest,
+        )
+        # The tables are compared all the same; the exit code says the tests failed.
+        tests_passed = tests.success
 
     try:
         comparisons = compare_builds(args.duckdb, built_relations(spark))
@@ -248,7 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     equal = sum(item.equal for item in comparisons)
     differ = len(comparisons) - equal
     print(f"spark vs duckdb: {equal} tables equal, {differ} differ")
-    return 0 if comparisons and differ == 0 else 1
+    if not tests_passed:
+        print("error: tests failed on Spark (see the dbt output above)", file=sys.stderr)
+    return 0 if comparisons and differ == 0 and tests_passed else 1
 
 
 if __name__ == "__main__":

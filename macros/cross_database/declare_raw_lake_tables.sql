@@ -17,8 +17,9 @@
 {% macro spark__declare_raw_lake_tables() -%}
     {%- if execute -%}
         {%- set lake_path = var('raw_lake_path', env_var('RAW_LAKE_PATH', 'lake')) | string -%}
+        {#- the raw data, and the streamer's batch log (source `stream`, also in raw) -#}
         {%- set raw_sources = graph.sources.values()
-            | selectattr('source_name', 'equalto', 'raw') | list -%}
+            | selectattr('source_name', 'in', ['raw', 'stream']) | list -%}
         {%- for source_node in raw_sources | sort(attribute='identifier') -%}
             {%- set relation = api.Relation.create(
                 schema=source_node.schema, identifier=source_node.identifier, type='table') -%}

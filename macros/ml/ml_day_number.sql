@@ -8,7 +8,11 @@
 {%- endmacro %}
 
 {% macro default__ml_day_number(date_expr) -%}
-    {{ dbt.datediff("cast('1970-01-01' as date)", "cast(" ~ date_expr ~ " as date)", 'day') }}
+    {#- bigint, as DuckDB's date difference (Spark's datediff is an int) -#}
+    cast(
+        {{ dbt.datediff("cast('1970-01-01' as date)", "cast(" ~ date_expr ~ " as date)", 'day') }}
+        as {{ dbt.type_bigint() }}
+    )
 {%- endmacro %}
 
 {% macro duckdb__ml_day_number(date_expr) -%}

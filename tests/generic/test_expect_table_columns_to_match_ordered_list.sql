@@ -1,32 +1,39 @@
 {#
     The relation's columns, in order and compared case-insensitively, are exactly
     `column_list` once the columns in `ignore_columns` are left out (e.g. lineage columns).
-    Read from information_schema.columns. Returns one row per position that differs
-    (expected and actual column name); nothing when the lists match.
+    The columns come from the adapter (adapter.get_columns_in_relation: information_schema
+    on DuckDB, DESCRIBE on Spark, which has no information_schema), in the relation's order.
+    Returns one row per position that differs (expected and actual column name); nothing
+    when the lists match.
 #}
 {% test expect_table_columns_to_match_ordered_list(model, column_list, ignore_columns=[]) %}
 
+{%- set ignored = ignore_columns | map('lower') | list -%}
+{%- set actual = [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.name | lower not in ignored -%}
+            {%- do actual.append(column.name | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
 with
 
-relation_columns as (
-    select
-        ordinal_position,
-        lower(column_name) as column_name
-    from information_schema.columns
-    where
-        lower(table_catalog) = lower({{ sql_string_literal(model.database) }})
-        and lower(table_schema) = lower({{ sql_string_literal(model.schema) }})
-        and lower(table_name) = lower({{ sql_string_literal(model.identifier) }})
-        {%- for column in ignore_columns %}
-            and lower(column_name) <> lower({{ sql_string_literal(column) }})
-        {%- endfor %}
-),
-
 actual_columns as (
-    select
-        column_name,
-        row_number() over (order by ordinal_position) as column_position
-    from relation_columns
+    {%- for column in actual %}
+        select
+            {{ loop.index }} as column_position,
+            {{ sql_string_literal(column) }} as column_name
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- else %}
+        select
+            cast(null as {{ dbt.type_int() }}) as column_position,
+            cast(null as {{ dbt.type_string() }}) as column_name
+        where 1 = 0
+    {%- endfor %}
 ),
 
 expected_columns as (
