@@ -2,9 +2,10 @@
 
 `make test-spark` runs it after loading the suite's small faulty data into a DuckDB file and
 exporting its raw tables to the Parquet lake (`python -m ingest export-lake`). One process
-does everything, so Spark's start-up (JVM, metastore) is paid once:
+does all the Spark work, so Spark's start-up (JVM, catalog) is paid once:
 
-1. `dbt build --selector spark` on DuckDB (target dev, the warehouse of DUCKDB_PATH);
+1. `dbt build --selector spark` on DuckDB (target dev, the warehouse of DUCKDB_PATH), in a
+   dbt process of its own that runs meanwhile (its log: <duckdb-target-path>/build.log);
 2. on Spark, parsed once (every invocation reuses the manifest): with --incremental-from,
    `dbt build --selector spark_incremental` (the incremental models and what they read) over
    that older lake; then the lake is switched to the current one and `dbt build --selector
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -187,6 +189,44 @@ def compare_builds(duckdb_path: Path, built: list[Built]) -> list[Comparison]:
     return comparisons
 
 
+def build_on_spark(args: argparse.Namespace, common: list[str]):
+    """The Spark builds and tests; (the final build's result, tests passed) or None."""
+    # Spark: parsed once; every invocation below reuses that manifest (same target and vars).
+    spark_target = ["--target", "spark", "--target-path", args.spark_target_path]
+    parsed = run_dbt(["parse", "--vars", args.vars, *spark_target])
+    if not parsed.success:
+        print("error: dbt parse failed for the Spark target", file=sys.stderr)
+        return None
+    manifest = parsed.result
+    models_and_seeds = ["--resource-type", "model", "--resource-type", "seed"]
+    if args.incremental_from is not None:
+        # The incremental models (and what they read) over the older lake first.
+        os.environ["RAW_LAKE_PATH"] = str(args.incremental_from.resolve())
+        first = run_dbt(
+            ["build", "--selector", args.incremental_selector, "--vars", args.vars]
+            + spark_target
+            + models_and_seeds,
+            manifest,
+        )
+        if not first.success:
+            print("error: the first Spark build (older lake) failed", file=sys.stderr)
+            return None
+    os.environ["RAW_LAKE_PATH"] = str(args.lake.resolve())
+    spark = run_dbt(["build", *common, *spark_target, *models_and_seeds], manifest)
+    if not spark.success:
+        print("error: the Spark build failed", file=sys.stderr)
+        return None
+    tests_passed = True
+    if not args.skip_spark_tests:
+        tests = run_dbt(
+            ["test", "--selector", args.tests_selector, "--vars", args.vars, *spark_target],
+            manifest,
+        )
+        # The tables are compared all the same; the exit code says the tests failed.
+        tests_passed = tests.success
+    return spark, tests_passed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", type=Path, required=True, help="DuckDB warehouse (loaded)")
@@ -217,58 +257,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     os.environ["DUCKDB_PATH"] = str(args.duckdb)
     common = ["--selector", args.selector, "--vars", args.vars]
-    # The reference: models and seeds only (`make test-dbt` runs DuckDB's tests).
-    duck = run_dbt(
-        [
-            "build",
-            *common,
-            "--resource-type",
-            "model",
-            "--resource-type",
-            "seed",
-            "--target",
-            "dev",
-            "--target-path",
-            args.duckdb_target_path,
-        ]
+    # The reference, models and seeds only (`make test-dbt` runs DuckDB's tests), in a dbt
+    # process of its own that runs while Spark starts and builds; its output goes to a log.
+    duck_dir = Path(args.duckdb_target_path)
+    duck_dir.mkdir(parents=True, exist_ok=True)
+    duck_log = duck_dir / "build.log"
+    duck_args = [*common, "--resource-type", "model", "--resource-type", "seed"]
+    duck_args += ["--target", "dev", "--target-path", str(duck_dir), "--log-path", str(duck_dir)]
+    print(f"$ dbt build {' '.join(duck_args)} > {duck_log} (in the background)", flush=True)
+    duck_started = time.monotonic()
+    with duck_log.open("wb") as log:
+        duck = subprocess.Popen(
+            [str(Path(sys.executable).with_name("dbt")), "build", *duck_args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        spark_status = build_on_spark(args, common)
+    finally:
+        finished_before = duck.poll() is not None
+        duck_code = duck.wait()
+    waited = (
+        "" if finished_before else f", waited for until {time.monotonic() - duck_started:.1f} s"
     )
-    if not duck.success:
-        print("error: the DuckDB build failed", file=sys.stderr)
+    print(f"(DuckDB build: exit {duck_code}{waited})", flush=True)
+    if duck_code != 0:
+        tail = duck_log.read_text(errors="replace").splitlines()[-15:]
+        print("\n".join(tail), file=sys.stderr)
+        print(f"error: the DuckDB build failed (exit {duck_code}; see {duck_log})", file=sys.stderr)
         return 1
-
-    # Spark: parsed once; every invocation below reuses that manifest (same target and vars).
-    spark_target = ["--target", "spark", "--target-path", args.spark_target_path]
-    parsed = run_dbt(["parse", "--vars", args.vars, *spark_target])
-    if not parsed.success:
-        print("error: dbt parse failed for the Spark target", file=sys.stderr)
+    if spark_status is None:
         return 1
-    manifest = parsed.result
-    models_and_seeds = ["--resource-type", "model", "--resource-type", "seed"]
-    if args.incremental_from is not None:
-        # The incremental models (and what they read) over the older lake first.
-        os.environ["RAW_LAKE_PATH"] = str(args.incremental_from.resolve())
-        first = run_dbt(
-            ["build", "--selector", args.incremental_selector, "--vars", args.vars]
-            + spark_target
-            + models_and_seeds,
-            manifest,
-        )
-        if not first.success:
-            print("error: the first Spark build (older lake) failed", file=sys.stderr)
-            return 1
-    os.environ["RAW_LAKE_PATH"] = str(args.lake.resolve())
-    spark = run_dbt(["build", *common, *spark_target, *models_and_seeds], manifest)
-    if not spark.success:
-        print("error: the Spark build failed", file=sys.stderr)
-        return 1
-    tests_passed = True
-    if not args.skip_spark_tests:
-        tests = run_dbt(
-            ["test", "--selector", args.tests_selector, "--vars", args.vars, *spark_target],
-            manifest,
-        )
-        # The tables are compared all the same; the exit code says the tests failed.
-        tests_passed = tests.success
+    spark, tests_passed = spark_status
 
     try:
         comparisons = compare_builds(args.duckdb, built_relations(spark))
