@@ -2,8 +2,8 @@
 
 Another engine (Spark: the `spark` target of profiles.yml) reads the raw data from open files
 rather than from the DuckDB file. Each raw table (every source of the contracts plus the load
-ledger, the quarantine and the streamer's batch log, lineage columns included) becomes one folder, partitioned by its
-load batch in the Hive layout any engine reads::
+ledger, the quarantine and the streamer's batch log, lineage columns included) becomes one
+folder, partitioned by its load batch in the Hive layout any engine reads::
 
     <out>/sales/_batch_id=20261201T024439Z-e41b3103/data_0.parquet
     <out>/_load_ledger/batch_id=.../data_0.parquet
