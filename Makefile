@@ -101,8 +101,11 @@ ci: install  ## Pull-request gates locally: slim build vs state/, lint changed S
 
 test: install pytest test-dbt lint  ## The whole suite: pytest, dbt build on test data, lint.
 
+# Both cores: tests on the suite warehouse share one worker (built once), every other module
+# keeps to one worker (tests/python/conftest.py); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-dbt: install  ## Generate small faulty data and dbt build it into a warehouse of its own.
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)

@@ -63,18 +63,19 @@ def ensure_registry(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def registry_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
+    # fetchall, not fetchone: a result left unfinished blocks con.register and the like.
+    rows = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [RAW_SCHEMA, REGISTRY_TABLE],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def erased_count(con: duckdb.DuckDBPyConnection) -> int:
     if not registry_exists(con):
         return 0
-    row = con.execute(f"select count(*) from {REGISTRY}").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute(f"select count(*) from {REGISTRY}").fetchall()
+    return int(rows[0][0])
 
 
 def record(

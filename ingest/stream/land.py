@@ -16,6 +16,13 @@ stored offsets on start, so none is skipped either.
 A message is malformed when it is empty, not JSON, not a JSON object, or lacks one of the
 contract's required keys. (A file line missing a key lands and is rejected in staging; a
 message has no file to be checked against the contract as a whole, so it is checked alone.)
+
+Erased people stay erased: when ``raw._erasure_registry`` has rows, the same transaction
+removes the messages of erased people with the loader's suppression
+(``ingest.privacy.suppression``) and counts them as ``rows_suppressed`` in the partition's
+ledger row, so rows_read = rows_loaded + rows_quarantined + rows_suppressed holds; their
+offsets advance like any other's. Without the salt (``INGEST_ERASURE_SALT``) such a batch is
+refused before anything is written.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import pyarrow as pa
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.ledger import QUARANTINE, STATUS_LOADED, LedgerEntry, ensure_tables, write_entries
+from ingest.privacy.suppression import adjusted, for_load, suppress
 from ingest.sql import qualified
 from ingest.stream.tables import BATCHES, OFFSETS
 
@@ -98,6 +106,8 @@ class Landed:
     rows_loaded: int
     rows_quarantined: int
     rows_skipped: int
+    # Messages of erased people, removed on landing (ingest.privacy.suppression).
+    rows_suppressed: int = 0
 
 
 def source_file(topic: str, partition: int) -> str:
@@ -151,6 +161,8 @@ def land_kafka_batch(
     """Land ``batch`` with its offsets in one transaction (see the module docstring)."""
     contract = CONTRACTS[SOURCE]
     ensure_stream_tables(con)
+    # Raises MissingSaltError (nothing written) when people were erased and the salt is unset.
+    suppression = for_load(con)
     con.register(_MESSAGES_VIEW, batch.arrow())
     prefix = f"kafka://{topic}/"
     con.execute("begin transaction")
@@ -209,6 +221,9 @@ def land_kafka_batch(
             )
             for partition, loaded, quarantined in counts
         ]
+        if suppression is not None:
+            suppressed = suppress(con, suppression, entries)
+            entries = [adjusted(entry, suppressed) for entry in entries]
         write_entries(con, entries)
         next_offsets = batch.next_offsets()
         con.execute(
@@ -234,7 +249,8 @@ def land_kafka_batch(
         )
         loaded = sum(entry.rows_loaded for entry in entries)
         quarantined = sum(entry.rows_quarantined for entry in entries)
-        skipped = len(batch) - loaded - quarantined
+        removed = sum(entry.rows_suppressed for entry in entries)
+        skipped = len(batch) - loaded - quarantined - removed
         sent = con.execute(
             "select min(sent_at), max(sent_at) from ingest_stream_classified"
         ).fetchone()
@@ -246,7 +262,7 @@ def land_kafka_batch(
             stream_source=topic,
             group=group,
             messages=len(batch),
-            landed=Landed(loaded, quarantined, skipped),
+            landed=Landed(loaded, quarantined, skipped, removed),
             first_sent_at=sent[0],
             last_sent_at=sent[1],
             landed_at=loaded_at,
@@ -260,7 +276,7 @@ def land_kafka_batch(
         con.unregister(_MESSAGES_VIEW)
         con.execute("drop table if exists temp.ingest_stream_classified")
         con.execute("drop table if exists temp.ingest_stream_next")
-    return Landed(loaded, quarantined, skipped)
+    return Landed(loaded, quarantined, skipped, removed)
 
 
 def record_batch(

@@ -22,6 +22,7 @@ from typing import TypeVar
 import duckdb
 
 from ingest.load import _duckdb_reason, _load_files, new_batch_id, utc_now
+from ingest.privacy.suppression import for_load
 from ingest.stream.build import BuildResult, WarmBuilder
 from ingest.stream.errors import StreamError
 from ingest.stream.folder import FolderInput, ReadyFile
@@ -139,6 +140,8 @@ def _progress(
     ]
     if landed.rows_skipped:
         parts.append(f"{landed.rows_skipped} already landed")
+    if landed.rows_suppressed:
+        parts.append(f"{landed.rows_suppressed} of erased people suppressed")
     parts.append(f"lag {lag if lag is not None else '?'}")
     parts.append(f"landed in {land_seconds:.2f}s")
     if result.status == "success":
@@ -160,6 +163,8 @@ def _prepare(turns: WarehouseTurns, read: Callable[[duckdb.DuckDBPyConnection], 
             if con is None:
                 return None
             ensure_stream_tables(con)
+            # Fail fast, before dbt is parsed, when erased people cannot be suppressed.
+            for_load(con)
             return read(con)
 
 

@@ -138,3 +138,13 @@ def built_warehouse(
         ]
         pytest.fail("dbt build of the suite warehouse failed:\n" + "\n".join(failed[:20]))
     yield Warehouse(landing=suite_landing, database=database, target_path=target_path)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `pytest`): every test that
+    uses the suite warehouse runs in one worker, so that warehouse is built once; any other
+    test stays with its module, so a module's fixtures are built once. Without xdist the
+    marks change nothing."""
+    for item in items:
+        group = "suite" if "built_warehouse" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))

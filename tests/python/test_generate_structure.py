@@ -11,13 +11,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from ingest.generate import generate
+from ingest.generate import core, generate
 from ingest.generate.catalog import build_catalog
-from ingest.generate.config import PRODUCT_ID_BASE, USER_ID_BASE, GenerateConfig
+from ingest.generate.config import (
+    PRODUCT_ID_BASE,
+    SOURCES,
+    USER_ID_BASE,
+    GenerateConfig,
+    Stream,
+)
 from ingest.generate.tastes import IS_CONSUMABLE_NOUN, build_tastes, price_band
 
 CONFIG = GenerateConfig(scale=0.3, seed=11, days=14, start_date=date(2026, 10, 1))
@@ -126,3 +134,28 @@ def test_popularity_stays_skewed(events: dict[str, np.ndarray]) -> None:
     counts = np.sort(np.bincount(events["product"]))[::-1]
     top_tenth = counts[: max(1, len(counts) // 10)].sum()
     assert top_tenth > 0.3 * counts.sum()
+
+
+def test_random_streams_never_share_a_key() -> None:
+    # A source's fault stream is FAULTS + its index in SOURCES: appending sources must not
+    # run into the shopping streams (they moved once already when customers arrived).
+    fault_streams = {Stream.FAULTS + index for index in range(len(SOURCES))}
+    named = [int(stream) for stream in Stream if stream is not Stream.FAULTS]
+    assert len(set(named)) == len(named)
+    assert not fault_streams & set(named)
+
+
+def test_shopping_does_not_depend_on_whether_customers_are_generated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments = {"scale": 0.05, "seed": 5, "days": 3, "fault_rate": 0.0}
+    generate(tmp_path / "with", **arguments)  # type: ignore[arg-type]
+    monkeypatch.setattr(core, "customers_day", lambda *_: SimpleNamespace(rows=[]))
+    generate(tmp_path / "without", **arguments)  # type: ignore[arg-type]
+    assert not list((tmp_path / "without").glob("customers/*"))
+    for source in ("events", "sales", "transactions", "user_behavior", "products"):
+        with_customers = sorted((tmp_path / "with").glob(f"{source}/**/*.*"))
+        assert with_customers, source
+        for path in with_customers:
+            twin = tmp_path / "without" / path.relative_to(tmp_path / "with")
+            assert twin.read_bytes() == path.read_bytes(), path.name

@@ -31,6 +31,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_dbt
 
+from ingest.ledger import ensure_tables
 from ingest.stream.build import release_warehouse
 
 pytestmark = pytest.mark.slow
@@ -486,3 +487,73 @@ def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
     )
     assert 'id="stream-latency-chart"' in page and "<svg" in page
     assert page.count("<tr>") == min(len(rows), 10) + 1
+
+
+def test_erased_persons_messages_are_suppressed_and_their_offsets_pass(
+    mock_cluster: tuple[object, str], tmp_path: Path
+) -> None:
+    """Messages of an erased person land nowhere (raw.events, quarantine), are counted as
+    suppressed in the ledger, and their offsets advance; without the salt nothing lands."""
+    producer, address = mock_cluster
+    topic, erased = "erased-user-events", 4242
+    database = tmp_path / "w.duckdb"
+    env = {**_env(tmp_path), "INGEST_ERASURE_SALT": "stream-test-salt"}
+    with duckdb.connect(str(database)) as con:  # an empty warehouse: raw tables only
+        ensure_tables(con)
+    result = _ingest("erase", "--user-id", str(erased), "--database", str(database), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    at = datetime(2026, 10, 2, 10)
+    theirs = [_event(erased, "click", at + timedelta(minutes=i)) for i in range(6)]
+    theirs.append(b'{"user_id": 4242, "data": {}}')  # malformed: would be quarantined
+    others = [_event(user, "page_view", at + timedelta(minutes=user)) for user in range(1, 13)]
+    produced = Produced()
+    produced.produce(producer, topic, [*theirs[:3], *others[:6], *theirs[3:], *others[6:]])
+    erased_keys = {key for key, value in produced.messages.items() if b"4242" in value}
+    assert len(erased_keys) == len(theirs)
+
+    def stream(stream_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        cmd = _stream_cmd(address, database, "--stop-when-idle", "3")
+        cmd[cmd.index(TOPIC)] = topic
+        return subprocess.run(
+            cmd, cwd=PROJECT_DIR, env=stream_env, capture_output=True, text=True, timeout=600
+        )
+
+    no_salt = stream({k: v for k, v in env.items() if k != "INGEST_ERASURE_SALT"})
+    assert no_salt.returncode == 2  # a usage error, as for `ingest load`
+    assert "INGEST_ERASURE_SALT" in _one_error_line(no_salt)
+    assert _query(database, "select count(*) from raw.events") == [(0,)]
+    assert _query(database, "select count(*) from raw._stream_offsets") == [(0,)]
+
+    final = stream(env)
+    assert final.returncode == 0, final.stdout + final.stderr
+    source = "kafka://" + topic + "/"
+    landed = _query(
+        database,
+        "select _source_file, _row_number from raw.events where starts_with(_source_file, ?)",
+        [source],
+    )
+    assert sorted(landed) == sorted(
+        (f"{source}{p}", o) for p, o in produced.messages if (p, o) not in erased_keys
+    )  # each other message exactly once, none of the erased person's
+    assert _query(database, "select count(*) from raw.events where user_id = '4242'") == [(0,)]
+    assert _query(
+        database, "select count(*) from raw._quarantine where contains(raw_line, '4242')"
+    ) == [(0,)]
+    ledger = _query(
+        database,
+        "select sum(rows_read), sum(rows_loaded), sum(rows_quarantined), sum(rows_suppressed),"
+        " count(*) filter (where rows_read <> rows_loaded + rows_quarantined + rows_suppressed)"
+        " from raw._load_ledger where starts_with(path, ?)",
+        [source],
+    )
+    assert ledger == [(len(produced.messages), len(others), 0, len(theirs), 0)]
+    assert "of erased people suppressed" in final.stdout
+    ends: dict[int, int] = {}
+    for partition, offset in produced.messages:
+        ends[partition] = max(ends.get(partition, 0), offset + 1)
+    offsets = _query(
+        database,
+        'select "partition", next_offset from raw._stream_offsets where topic = ?',
+        [topic],
+    )
+    assert dict(offsets) == ends
