@@ -6,6 +6,7 @@ code; nothing here is meant to reach the user as a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -94,3 +95,13 @@ class MissingSaltError(PrivacyError, UsageError):
             " (a long random secret; the same value for every run)"
         )
         self.variable = variable
+
+
+def first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
+def duckdb_reason(error: BaseException) -> str:
+    """One line from a DuckDB error: its first line, without the error-class prefix."""
+    line = first_line(str(error))
+    return re.sub(r"^[A-Za-z ]+Error: ", "", line)

@@ -8,8 +8,9 @@ raw tables.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -24,6 +25,16 @@ from ingest.contracts import (
 from ingest.errors import UsageError
 from ingest.sql import qualified, quote_ident
 from ingest.stream.tables import create_stream_tables
+
+
+def utc_now() -> datetime:
+    """The current UTC time as a naive timestamp (the raw schema's convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_batch_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
+
 
 LEDGER = qualified(RAW_SCHEMA, LEDGER_TABLE)
 QUARANTINE = qualified(RAW_SCHEMA, QUARANTINE_TABLE)

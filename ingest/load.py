@@ -25,42 +25,42 @@ import gzip
 import hashlib
 import re
 import time
-import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.discover import LandingFile, discover
-from ingest.errors import DiskFullError, FileLoadError, WarehouseError, WarehouseLockedError
+from ingest.errors import (
+    DiskFullError,
+    FileLoadError,
+    WarehouseError,
+    WarehouseLockedError,
+    duckdb_reason,
+    first_line,
+)
 from ingest.ledger import (
-    LEDGER,
-    QUARANTINE,
     STATUS_FAILED,
     STATUS_LOADED,
     STATUS_SKIPPED,
-    STATUS_SUPERSEDED,
     LedgerEntry,
     ensure_tables,
     loaded_hashes,
     loaded_paths,
-    write_entries,
+    new_batch_id,
+    utc_now,
 )
-from ingest.privacy.suppression import Suppression, adjusted, for_load, suppress
+from ingest.privacy.suppression import for_load
+from ingest.publish import Pending, is_disk_full, prepare_stages, publish, rollback
 from ingest.readers import (
-    QUARANTINE_STAGE,
     LoadContext,
     StagedFile,
     read_lines,
     stage_file,
-    stage_table,
 )
 from ingest.settings import resolve
-from ingest.sql import qualified
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),
 # or once this many files wait with their rows still in their lines tables, or once the
@@ -73,15 +73,6 @@ _HASH_CHUNK = 1 << 20
 _SNIFF_BYTES = 8192
 
 ProgressCallback = Callable[[int, int, LandingFile, LedgerEntry], None]
-
-
-def utc_now() -> datetime:
-    """The current UTC time as a naive timestamp (the raw schema's convention)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_batch_id(now: datetime) -> str:
-    return f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -139,10 +130,6 @@ def connect(database: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
     return con
 
 
-def first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else message
-
-
 def _inspect(item: LandingFile) -> tuple[int, str]:
     """Size and sha256 of the file; raise FileLoadError if it is unreadable or not text."""
     if item.problem is not None:
@@ -195,179 +182,6 @@ def _verified_gzip_head(item: LandingFile) -> bytes:
     return head
 
 
-@dataclass
-class _Pending:
-    """Files staged since the last publish."""
-
-    entries: list[LedgerEntry] = field(default_factory=list)
-    rows: int = 0
-    hashes: set[tuple[str, str]] = field(default_factory=set)
-    # Per source: (path, select, parameters) of raw rows to run at publish time (see
-    # StagedFile.deferred).
-    deferred: dict[str, list[tuple[str, str, list[object]]]] = field(default_factory=dict)
-    lines_tables: list[str] = field(default_factory=list)
-    # Set when the warehouse has erased people (ingest.privacy.suppression).
-    suppression: Suppression | None = None
-    # (source, path) of pending files that are a new version of a file loaded before: their
-    # publish replaces the old version's rows (see _supersede).
-    supersedes: set[tuple[str, str]] = field(default_factory=set)
-    # When the oldest pending file was staged (time.monotonic), None when nothing is pending.
-    since: float | None = None
-    # Messages about published files (kept across publishes, for the load report).
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def deferred_files(self) -> int:
-        return sum(len(selects) for selects in self.deferred.values())
-
-
-def _prepare_stages(con: duckdb.DuckDBPyConnection) -> None:
-    for contract in CONTRACTS.values():
-        con.execute(
-            f"create or replace temp table {stage_table(contract)} as"
-            f" select * from {qualified(RAW_SCHEMA, contract.table)} limit 0"
-        )
-    con.execute(
-        f"create or replace temp table {QUARANTINE_STAGE} as select * from {QUARANTINE} limit 0"
-    )
-
-
-def _clear_stages(con: duckdb.DuckDBPyConnection) -> None:
-    for contract in CONTRACTS.values():
-        con.execute(f"delete from {stage_table(contract)}")
-    con.execute(f"delete from {QUARANTINE_STAGE}")
-
-
-def _write(con: duckdb.DuckDBPyConnection, pending: _Pending, entries: list[LedgerEntry]) -> None:
-    """Publish ``entries`` (all pending ones, or one) in one transaction; raise duckdb.Error."""
-    loaded = [entry for entry in entries if entry.status == STATUS_LOADED]
-    everything = len(entries) == len(pending.entries)
-    paths = [entry.path for entry in loaded]
-    # The stage holds only pending rows: filter by file only when publishing some of them.
-    where, where_params = (
-        ("", []) if everything else (" where list_contains(?, _source_file)", [paths])
-    )
-    con.execute("begin transaction")
-    notes = [
-        _supersede(con, entry)
-        for entry in loaded
-        if (entry.source, entry.path) in pending.supersedes
-    ]
-    for source in sorted({entry.source for entry in loaded}):
-        contract = CONTRACTS[source]
-        # One insert per source: one insert per file costs far more on an on-disk table.
-        selects = [f"select * from {stage_table(contract)}{where}"]
-        params: list[object] = list(where_params)
-        for path, sql, sql_params in pending.deferred.get(source, []):
-            if everything or path in paths:
-                selects.append(f"({sql})")
-                params.extend(sql_params)
-        con.execute(
-            f"insert into {qualified(RAW_SCHEMA, contract.table)} {' union all '.join(selects)}",
-            params,
-        )
-    quarantine_where = "" if everything else " where list_contains(?, source_file)"
-    con.execute(
-        f"insert into {QUARANTINE} select * from {QUARANTINE_STAGE}{quarantine_where}",
-        where_params,
-    )
-    suppressed = suppress(con, pending.suppression, entries) if pending.suppression else {}
-    finished = utc_now()
-    for entry in loaded:
-        entry.finished_at = finished
-    write_entries(con, [adjusted(entry, suppressed) for entry in entries])
-    con.execute("commit")
-    for entry in entries:  # the report shows what was committed
-        after = adjusted(entry, suppressed)
-        entry.rows_loaded, entry.rows_quarantined = after.rows_loaded, after.rows_quarantined
-        entry.rows_suppressed = after.rows_suppressed
-    pending.notes.extend(notes)
-
-
-def _supersede(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> str:
-    """Replace the earlier version of ``entry``'s file (same source, same path) inside the
-    publishing transaction: delete its raw rows and quarantined lines, mark its ledger rows
-    ``superseded`` (they stay, as the record of what was loaded). Return the summary line."""
-    table = qualified(RAW_SCHEMA, CONTRACTS[entry.source].table)
-    deleted = con.execute(f"delete from {table} where _source_file = ?", [entry.path]).fetchone()
-    con.execute(
-        f"delete from {QUARANTINE} where source = ? and source_file = ?",
-        [entry.source, entry.path],
-    )
-    batches = con.execute(
-        f"update {LEDGER} set status = ? where source = ? and path = ? and status = ?"
-        " returning batch_id",
-        [STATUS_SUPERSEDED, entry.source, entry.path, STATUS_LOADED],
-    ).fetchall()
-    replaced = int(deleted[0]) if deleted else 0
-    old = ", ".join(sorted({str(row[0]) for row in batches})) or "an earlier batch"
-    return (
-        f"{entry.path}: new version supersedes the one loaded in batch {old}"
-        f" ({replaced} raw rows replaced)"
-    )
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back if a transaction is open; a failed commit has already ended it."""
-    with contextlib.suppress(duckdb.Error):
-        con.execute("rollback")
-
-
-def _is_disk_full(error: BaseException) -> bool:
-    return "no space left on device" in str(error).lower()
-
-
-def _cleanup(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
-    con.execute("set preserve_insertion_order = true")
-    _clear_stages(con)
-    for table in pending.lines_tables:
-        con.execute(f"drop table if exists {table}")
-
-
-def _publish(con: duckdb.DuckDBPyConnection, pending: _Pending) -> None:
-    """Move staged rows to raw with their ledger rows: the group in one transaction, or, if
-    that fails, file by file, so that one file's failure does not stop the others."""
-    con.execute("set preserve_insertion_order = false")
-    try:
-        try:
-            _write(con, pending, pending.entries)
-        except duckdb.Error as group_error:
-            _rollback(con)
-            if _is_disk_full(group_error):
-                raise DiskFullError(_duckdb_reason(group_error)) from None
-            for entry in pending.entries:
-                try:
-                    _write(con, pending, [entry])
-                except duckdb.Error as error:
-                    _rollback(con)
-                    if _is_disk_full(error):
-                        raise DiskFullError(_duckdb_reason(error)) from None
-                    reason = f"could not write to the warehouse: {_duckdb_reason(error)}"
-                    entry.status = STATUS_FAILED
-                    entry.error = f"{entry.path}: {reason}"
-                    entry.rows_loaded = entry.rows_quarantined = entry.rows_read = 0
-                    try:
-                        write_entries(con, [entry])
-                    except duckdb.Error as ledger_error:
-                        raise WarehouseError(
-                            f"cannot write the load ledger: {_duckdb_reason(ledger_error)}"
-                        ) from None
-    except BaseException:
-        # Already failing: a cleanup error (a dead connection after a disk-full commit)
-        # must not hide the first one.
-        with contextlib.suppress(duckdb.Error):
-            _cleanup(con, pending)
-        raise
-    _cleanup(con, pending)
-    pending.entries.clear()
-    pending.hashes.clear()
-    pending.deferred.clear()
-    pending.lines_tables.clear()
-    pending.supersedes.clear()
-    pending.since = None
-    pending.rows = 0
-
-
 def load_paths(
     paths: list[Path],
     database: Path,
@@ -391,10 +205,10 @@ def load_paths(
             # Explicitly, so that a failure is reported (close() would swallow it).
             con.execute("checkpoint")
         except duckdb.Error as error:
-            if not _is_disk_full(error):
+            if not is_disk_full(error):
                 raise
             report.warnings.append(
-                f"checkpoint of {database} failed ({_duckdb_reason(error)}): the loaded data"
+                f"checkpoint of {database} failed ({duckdb_reason(error)}): the loaded data"
                 f" is safe in {database}.wal and is checkpointed at the next write; free"
                 " some space"
             )
@@ -405,9 +219,9 @@ def load_paths(
             " loaded, the others were not: free some space and load again"
         ) from None
     except duckdb.Error as error:
-        if _is_disk_full(error):
+        if is_disk_full(error):
             raise WarehouseError(
-                f"disk full while writing {database} ({_duckdb_reason(error)}); files"
+                f"disk full while writing {database} ({duckdb_reason(error)}); files"
                 " committed before stay loaded, the others were not: free some space and"
                 " load again"
             ) from None
@@ -426,11 +240,11 @@ def _load_files(
     publish_every_seconds: float = PUBLISH_EVERY_SECONDS,
 ) -> LoadReport:
     ensure_tables(con)
-    _prepare_stages(con)
+    prepare_stages(con)
     loaded_at = utc_now()
     ctx = LoadContext(batch_id=new_batch_id(loaded_at), loaded_at=loaded_at)
     report = LoadReport(batch_id=ctx.batch_id)
-    pending = _Pending(suppression=for_load(con))
+    pending = Pending(suppression=for_load(con))
     already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
     # (source, path) of every file version loaded, in the warehouse or earlier in this load.
     versions = loaded_paths(con, sorted({item.source for item in files}))
@@ -471,7 +285,7 @@ def _load_files(
                 ):
                     # The same path twice in one load (under two landing roots): the later
                     # one is a new version of the earlier, which must be published first.
-                    _publish(con, pending)
+                    publish(con, pending)
                 lines_table = f"temp.ingest_lines_{index}"
                 pending.lines_tables.append(lines_table)
                 staged = _stage_in_transaction(con, item, ctx, lines_table)
@@ -510,10 +324,10 @@ def _load_files(
             or pending.deferred_files >= PUBLISH_EVERY_FILES
             or time.monotonic() - pending.since >= publish_every_seconds
         ):
-            _publish(con, pending)
+            publish(con, pending)
         if progress is not None:
             progress(index, len(files), item, entry)
-    _publish(con, pending)
+    publish(con, pending)
     report.warnings.extend(pending.notes)
     return report
 
@@ -524,25 +338,19 @@ def _stage_in_transaction(
     try:
         lines = read_lines(con, item, lines_table)
     except duckdb.Error as error:
-        if _is_disk_full(error):
-            raise DiskFullError(_duckdb_reason(error)) from None
-        raise FileLoadError(item.source_file, _duckdb_reason(error)) from None
+        if is_disk_full(error):
+            raise DiskFullError(duckdb_reason(error)) from None
+        raise FileLoadError(item.source_file, duckdb_reason(error)) from None
     con.execute("begin transaction")
     try:
         staged = stage_file(con, item, ctx, lines)
     except FileLoadError:
-        _rollback(con)
+        rollback(con)
         raise
     except duckdb.Error as error:
-        _rollback(con)
-        if _is_disk_full(error):
-            raise DiskFullError(_duckdb_reason(error)) from None
-        raise FileLoadError(item.source_file, _duckdb_reason(error)) from None
+        rollback(con)
+        if is_disk_full(error):
+            raise DiskFullError(duckdb_reason(error)) from None
+        raise FileLoadError(item.source_file, duckdb_reason(error)) from None
     con.execute("commit")
     return staged
-
-
-def _duckdb_reason(error: duckdb.Error) -> str:
-    """One line from a DuckDB error: its first line, without the error-class prefix."""
-    line = first_line(str(error))
-    return re.sub(r"^[A-Za-z ]+Error: ", "", line)

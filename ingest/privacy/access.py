@@ -20,8 +20,7 @@ import duckdb
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.errors import PrivacyError
-from ingest.ledger import QUARANTINE, require_tables
-from ingest.load import utc_now
+from ingest.ledger import QUARANTINE, require_tables, utc_now
 from ingest.privacy.erase import id_token_pattern, relations
 from ingest.sql import qualified, quote_ident
 

@@ -29,8 +29,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
-from ingest.ledger import LEDGER_TABLE, ensure_tables
-from ingest.load import utc_now
+from ingest.ledger import LEDGER_TABLE, ensure_tables, utc_now
 from ingest.privacy import registry
 from ingest.sql import qualified, quote_ident, quote_literal
 

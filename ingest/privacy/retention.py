@@ -18,8 +18,14 @@ import duckdb
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA, SourceContract
 from ingest.errors import UsageError
-from ingest.ledger import STATUS_PURGED, LedgerEntry, ensure_tables, write_entries
-from ingest.load import new_batch_id, utc_now
+from ingest.ledger import (
+    STATUS_PURGED,
+    LedgerEntry,
+    ensure_tables,
+    new_batch_id,
+    utc_now,
+    write_entries,
+)
 from ingest.sql import qualified, quote_ident
 
 VARIABLE_PREFIX = "INGEST_RETENTION_DAYS_"

@@ -21,7 +21,9 @@ from typing import TypeVar
 
 import duckdb
 
-from ingest.load import _duckdb_reason, _load_files, new_batch_id, utc_now
+from ingest.errors import duckdb_reason
+from ingest.ledger import new_batch_id, utc_now
+from ingest.load import _load_files
 from ingest.privacy.suppression import for_load
 from ingest.stream.build import BuildResult, WarmBuilder
 from ingest.stream.errors import StreamError
@@ -258,7 +260,7 @@ def _kafka_batch(
                 )
             except duckdb.Error as error:
                 raise StreamError(
-                    f"cannot land batch into {turns.database}: {_duckdb_reason(error)}"
+                    f"cannot land batch into {turns.database}: {duckdb_reason(error)}"
                 ) from None
         land_seconds = time.perf_counter() - started
         sent = [ms / 1000.0 for ms in batch.sent_ms]
