@@ -52,14 +52,10 @@ from ingest.ledger import (
     new_batch_id,
     utc_now,
 )
+from ingest.lines import read_lines
 from ingest.privacy.suppression import for_load
 from ingest.publish import Pending, is_disk_full, prepare_stages, publish, rollback
-from ingest.readers import (
-    LoadContext,
-    StagedFile,
-    read_lines,
-    stage_file,
-)
+from ingest.readers import LoadContext, StagedFile, stage_file
 from ingest.settings import resolve
 
 # Publish staged rows once this many are waiting (bounds memory; ~100 MB of text at most),
@@ -123,7 +119,7 @@ def connect(database: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
         raise WarehouseError(f"warehouse {database}: {first_line(message)}") from None
     except duckdb.Error as error:
         raise WarehouseError(f"warehouse {database}: {first_line(str(error))}") from None
-    # The line reader relies on it (readers.read_lines); publishing switches it off, as raw
+    # The line reader relies on it (lines.read_lines); publishing switches it off, as raw
     # rows carry their line numbers and their order in a table does not matter.
     con.execute("set preserve_insertion_order = true")
     con.execute("set TimeZone = 'UTC'")

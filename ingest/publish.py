@@ -24,8 +24,9 @@ from ingest.ledger import (
     utc_now,
     write_entries,
 )
+from ingest.lines import QUARANTINE_STAGE
 from ingest.privacy.suppression import Suppression, adjusted, suppress
-from ingest.readers import QUARANTINE_STAGE, stage_table
+from ingest.readers import stage_table
 from ingest.sql import qualified
 
 

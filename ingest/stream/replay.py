@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import PathNotFoundError, UsageError
-from ingest.readers import LINE_DELIMITER
+from ingest.lines import LINE_DELIMITER
 
 Say = Callable[[str], None]
 _CHUNK = 2000
