@@ -41,13 +41,8 @@ from ingest.generate.output import (
     write_manifest,
     write_parquet_atomic,
 )
-from ingest.generate.render import (
-    EventArrays,
-    RenderedFile,
-    render_csv,
-    render_events,
-    render_transactions,
-)
+from ingest.generate.render import RenderedFile, render_csv, render_transactions
+from ingest.generate.render_events import EventArrays, render_events
 from ingest.generate.tastes import build_tastes
 from ingest.generate.text import cents_text, datetime_text, int_text, str_take, tenths_text
 
