@@ -112,6 +112,29 @@ def run_dbt(args: list[str], *, database: Path, target_path: Path):
             os.environ["DUCKDB_PATH"] = env_before
 
 
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    """An empty landing folder of the test's own (the loader tests write files into it)."""
+    return tmp_path / "landing"
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """A warehouse file of the test's own, not created yet (its folder neither)."""
+    return tmp_path / "wh" / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless browser of the browser tests; without one they are skipped, saying so."""
+    from observability.browser import find_chromium
+
+    found = find_chromium()
+    if found is None:
+        pytest.skip("chromium not found: browser tests skipped (install Debian's `chromium`)")
+    return found
+
+
 @pytest.fixture(scope="session")
 def suite_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The suite's generated landing folder (read-only for tests: copy before changing)."""

@@ -16,16 +16,6 @@ from ingest.cli import format_table, main
 from ingest.terminal import printable
 
 
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "wh" / "test.duckdb"
-
-
 @contextmanager
 def holding(database: Path, *, read_only: bool) -> Iterator[int]:
     """Another process with the warehouse open (for writing, or read-only); yields its pid."""
