@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ingest_fixtures import SALES_HEADER, count, write
+from ingest_fixtures import SALES_HEADER, count, holding, write
 
 from ingest.cli import main
 
@@ -131,28 +131,12 @@ def test_locked_warehouse_names_the_holder(
     landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database.parent.mkdir(parents=True)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, duckdb; con = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " sys.stdin.read()",
-            str(database),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
+    with holding(database, read_only=False) as pid:
         code = main(["load", str(landing), "--database", str(database)])
-    finally:
-        holder.communicate(input="", timeout=30)
     err = capsys.readouterr().err
     assert code == 1
     assert (
-        err == f"error: warehouse {database} is locked by another process (pid {holder.pid});"
+        err == f"error: warehouse {database} is locked by another process (pid {pid});"
         " wait for it to finish or stop it\n"
     )
 
