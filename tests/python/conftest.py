@@ -30,14 +30,21 @@ SUITE_FAULT_RATE = 0.05
 SUITE_DBT_VARS = "{min_dqs: 50}"
 
 
-def run_ingest(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `python -m ingest ARGS` in a subprocess, as a user would."""
+def run_ingest(
+    *args: str,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m ingest ARGS` in a subprocess, as a user would (env: its environment)."""
     return subprocess.run(
         [sys.executable, "-m", "ingest", *args],
         cwd=PROJECT_DIR,
+        env=env,
         capture_output=True,
         text=True,
         check=check,
+        timeout=timeout,
     )
 
 
