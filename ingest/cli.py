@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ingest.stream import cli as stream_cli
 
-    stream_cli.add_commands(commands)
+    stream_cli.add_commands(commands, _add_database)
 
     lake = commands.add_parser(
         "export-lake", help="write the raw tables as partitioned Parquet (a lake for Spark)"

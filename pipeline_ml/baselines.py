@@ -146,16 +146,7 @@ def recommend_favourite_categories(
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         rank_block = category_rank[start:stop][:, category[shortlist]]
         dense = (n_categories - rank_block) + popularity[shortlist][None, :]
-        scores = sparse.csr_matrix(
-            (
-                dense.ravel(),
-                (
-                    np.repeat(np.arange(stop - start), shortlist.shape[0]),
-                    np.tile(shortlist, stop - start),
-                ),
-            ),
-            shape=(stop - start, interactions.n_products),
-        )
+        scores = _block_scores(dense, shortlist, interactions.n_products)
         parts.append(_top_k_unbought(interactions, scores, rows_to_score, start, k))
     return Recommendations.concatenate(parts)
 
@@ -178,15 +169,24 @@ def recommend_random(
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         # 1 - U(0, 1) is in (0, 1]: every allowed product gets a positive score.
         draws = 1.0 - rng.random((stop - start, allowed.shape[0]))
-        scores = sparse.csr_matrix(
-            (
-                draws.ravel(),
-                (
-                    np.repeat(np.arange(stop - start), allowed.shape[0]),
-                    np.tile(allowed, stop - start),
-                ),
-            ),
-            shape=(stop - start, interactions.n_products),
-        )
+        scores = _block_scores(draws, allowed, interactions.n_products)
         parts.append(_top_k_unbought(interactions, scores, rows_to_score, start, k))
     return Recommendations.concatenate(parts)
+
+
+def _block_scores(
+    block: np.ndarray, product_columns: np.ndarray, n_products: int
+) -> sparse.csr_matrix:
+    """A dense block of scores (users x `product_columns`) as a sparse users x n_products
+    matrix: column j of the block is product `product_columns[j]`."""
+    n_rows = block.shape[0]
+    return sparse.csr_matrix(
+        (
+            block.ravel(),
+            (
+                np.repeat(np.arange(n_rows), product_columns.shape[0]),
+                np.tile(product_columns, n_rows),
+            ),
+        ),
+        shape=(n_rows, n_products),
+    )

@@ -11,14 +11,14 @@ headless Chromium, for places that do not show SVG. The dbt docs site ships both
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+
+from observability.browser import find_chromium, headless_chromium_command
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1280, 520
@@ -294,41 +294,20 @@ def render_svg() -> str:
     return "\n".join(parts) + "\n"
 
 
-def find_chromium() -> str | None:
-    """The headless browser to screenshot with: $CHROMIUM_BIN or a known name on PATH."""
-    candidates = [
-        os.environ.get("CHROMIUM_BIN", ""),
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ]
-    for candidate in candidates:
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
-
-
 def render_png(svg_path: Path, png_path: Path) -> None:
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit("architecture: no Chromium found to render the PNG")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [
+            headless_chromium_command(
                 chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
+                profile,
                 "--hide-scrollbars",
                 f"--window-size={WIDTH},{HEIGHT}",
                 f"--screenshot={png_path}",
                 svg_path.resolve().as_uri(),
-            ],
+            ),
             check=True,
             capture_output=True,
             timeout=120,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-DEFAULT_DATABASE = Path("warehouse/warehouse.duckdb")
 
 
 def _positive_int(text: str) -> int:
@@ -52,16 +51,11 @@ def _batch_flags(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="give up when the warehouse stays locked this long (default: wait)",
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=None,
-        help=f"DuckDB file (default: $DUCKDB_PATH or {DEFAULT_DATABASE})",
-    )
 
 
-def add_commands(commands: Any) -> None:
-    """Add the `stream` and `replay` sub-commands to the ingest CLI."""
+def add_commands(commands: Any, add_database: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the `stream` and `replay` sub-commands to the ingest CLI (add_database: the
+    CLI's own --database option, so every command documents the same default)."""
     stream = commands.add_parser(
         "stream", help="land events continuously (Kafka or a folder) and build the features"
     )
@@ -71,9 +65,11 @@ def add_commands(commands: Any) -> None:
     kafka.add_argument("--topic", required=True)
     kafka.add_argument("--group", required=True)
     _batch_flags(kafka)
+    add_database(kafka)
     folder = inputs.add_parser("folder", help="take complete files from an events folder")
     folder.add_argument("folder", type=Path, metavar="DIR")
     _batch_flags(folder)
+    add_database(folder)
 
     replay = commands.add_parser(
         "replay", help="play generated events at a fixed rate (to Kafka or a folder)"

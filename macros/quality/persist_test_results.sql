@@ -81,19 +81,12 @@
         {%- for scores in scores_relations -%}
             {%- set insert_scores -%}
                 insert into {{ quality_history_relation('dqs_history') }} (
-                    invocation_id, run_started_at, source_name, batch_id, batch_loaded_at,
-                    total_rows, valid_rows, rejected_rows, dqs
+                    invocation_id, run_started_at, {{ dqs_score_columns() | join(', ') }}
                 )
                 select
                     {{ quality_sql_literal(invocation_id) }},
                     {{ quality_sql_literal(run_started_at) }},
-                    source_name,
-                    batch_id,
-                    batch_loaded_at,
-                    total_rows,
-                    valid_rows,
-                    rejected_rows,
-                    dqs
+                    {{ dqs_score_columns() | join(', ') }}
                 from {{ scores }}
             {%- endset -%}
             {%- do statements.append(insert_scores) -%}

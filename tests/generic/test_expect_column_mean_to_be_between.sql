@@ -16,25 +16,21 @@
 
 with
 
+rows_in_scope as (
+    {{ rows_in_scope(model, row_condition) }}
+),
+
 observed as (
     select
         avg(cast({{ column_name }} as {{ dbt.type_float() | lower }})) as observed_mean,
         count({{ column_name }}) as evaluated_rows
-    from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    from rows_in_scope
 ),
 
-final as (
-    select * from observed
-    where
-        observed_mean is null
-        or {{ breaks_bounds(
-            'expect_column_mean_to_be_between',
-            'observed_mean', min_value, max_value, strict_min, strict_max
-        ) }}
-)
+{{ observed_out_of_bounds(
+    'expect_column_mean_to_be_between',
+    'observed_mean', min_value, max_value, strict_min, strict_max
+) }}
 
 select * from final
 

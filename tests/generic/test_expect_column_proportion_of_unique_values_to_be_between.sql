@@ -13,14 +13,15 @@
 
 with
 
+rows_in_scope as (
+    {{ rows_in_scope(model, row_condition) }}
+),
+
 counts as (
     select
         count(distinct {{ column_name }}) as distinct_values,
         count({{ column_name }}) as non_null_values
-    from {{ model }}
-    {%- if row_condition %}
-        where {{ row_condition }}
-    {%- endif %}
+    from rows_in_scope
 ),
 
 observed as (
@@ -32,15 +33,10 @@ observed as (
     from counts
 ),
 
-final as (
-    select * from observed
-    where
-        observed_proportion is null
-        or {{ breaks_bounds(
-            'expect_column_proportion_of_unique_values_to_be_between',
-            'observed_proportion', min_value, max_value
-        ) }}
-)
+{{ observed_out_of_bounds(
+    'expect_column_proportion_of_unique_values_to_be_between',
+    'observed_proportion', min_value, max_value
+) }}
 
 select * from final
 

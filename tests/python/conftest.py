@@ -30,14 +30,21 @@ SUITE_FAULT_RATE = 0.05
 SUITE_DBT_VARS = "{min_dqs: 50}"
 
 
-def run_ingest(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `python -m ingest ARGS` in a subprocess, as a user would."""
+def run_ingest(
+    *args: str,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m ingest ARGS` in a subprocess, as a user would (env: its environment)."""
     return subprocess.run(
         [sys.executable, "-m", "ingest", *args],
         cwd=PROJECT_DIR,
+        env=env,
         capture_output=True,
         text=True,
         check=check,
+        timeout=timeout,
     )
 
 
@@ -110,6 +117,29 @@ def run_dbt(args: list[str], *, database: Path, target_path: Path):
             os.environ.pop("DUCKDB_PATH", None)
         else:
             os.environ["DUCKDB_PATH"] = env_before
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    """An empty landing folder of the test's own (the loader tests write files into it)."""
+    return tmp_path / "landing"
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """A warehouse file of the test's own, not created yet (its folder neither)."""
+    return tmp_path / "wh" / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless browser of the browser tests; without one they are skipped, saying so."""
+    from observability.browser import find_chromium
+
+    found = find_chromium()
+    if found is None:
+        pytest.skip("chromium not found: browser tests skipped (install Debian's `chromium`)")
+    return found
 
 
 @pytest.fixture(scope="session")

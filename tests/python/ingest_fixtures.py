@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,3 +29,27 @@ def query(database: Path, sql: str, params: list[object] | None = None) -> list[
 
 def count(database: Path, table: str, where: str = "true", params: list | None = None) -> int:
     return query(database, f"select count(*) from {table} where {where}", params)[0][0]
+
+
+@contextmanager
+def holding(database: Path, *, read_only: bool) -> Iterator[int]:
+    """Another process with the warehouse open (for writing, or read-only); yields its pid."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == '1');"
+            " print('ready', flush=True); sys.stdin.read()",
+            str(database),
+            "1" if read_only else "0",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder.pid
+    finally:
+        holder.communicate(input="", timeout=30)

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from ingest_fixtures import SALES_HEADER, count, write
+from conftest import PROJECT_DIR, run_ingest
+from ingest_fixtures import SALES_HEADER, count, holding, write
 
 from ingest.cli import main
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -98,31 +97,11 @@ def exit_code(argv: list[str]) -> int:
 def test_python_dash_m_exit_codes_and_no_traceback(tmp_path: Path, landing: Path) -> None:
     database = tmp_path / "db.duckdb"
     write(landing / "sales" / "sales_bad.csv.gz", b"not gzip at all")
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", "load", str(landing), "--database", str(database)],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_ingest("load", str(landing), "--database", str(database), check=False)
     assert result.returncode == 1
     assert "error: sales/sales_bad.csv.gz: not a gzip file" in result.stderr
     assert "Traceback" not in result.stderr
-    missing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ingest",
-            "load",
-            str(tmp_path / "nope"),
-            "--database",
-            str(database),
-        ],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = run_ingest("load", str(tmp_path / "nope"), "--database", str(database), check=False)
     assert missing.returncode == 2
     assert missing.stderr.strip().count("\n") == 0
 
@@ -131,28 +110,12 @@ def test_locked_warehouse_names_the_holder(
     landing: Path, database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database.parent.mkdir(parents=True)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, duckdb; con = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " sys.stdin.read()",
-            str(database),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
+    with holding(database, read_only=False) as pid:
         code = main(["load", str(landing), "--database", str(database)])
-    finally:
-        holder.communicate(input="", timeout=30)
     err = capsys.readouterr().err
     assert code == 1
     assert (
-        err == f"error: warehouse {database} is locked by another process (pid {holder.pid});"
+        err == f"error: warehouse {database} is locked by another process (pid {pid});"
         " wait for it to finish or stop it\n"
     )
 

@@ -3,52 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, run_ingest
-from ingest_fixtures import SALES_HEADER, write
+from ingest_fixtures import SALES_HEADER, holding, write
 
 from ingest.cli import format_table, main
 from ingest.terminal import printable
-
-
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "wh" / "test.duckdb"
-
-
-@contextmanager
-def holding(database: Path, *, read_only: bool) -> Iterator[int]:
-    """Another process with the warehouse open (for writing, or read-only); yields its pid."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == '1');"
-            " print('ready', flush=True); sys.stdin.read()",
-            str(database),
-            "1" if read_only else "0",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
-        yield holder.pid
-    finally:
-        holder.communicate(input="", timeout=30)
-
 
 # --- 11. generate ---------------------------------------------------------------------------
 

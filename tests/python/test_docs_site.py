@@ -8,7 +8,6 @@ need no browser (assets, persist_docs comments) still run.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import struct
@@ -24,16 +23,9 @@ from typing import Any
 import pytest
 from conftest import PROJECT_DIR, Warehouse, run_dbt
 
+from observability.browser import headless_chromium_command
+
 PROJECT = "ml_data_pipeline"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def find_chromium() -> str | None:
-    override = os.environ.get("CHROMIUM_BIN")
-    for name in ((override,) if override else ()) + CHROMIUM_NAMES:
-        if found := shutil.which(name):
-            return found
-    return None
 
 
 @dataclass(frozen=True)
@@ -71,32 +63,12 @@ def docs_site(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFacto
     )
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        pytest.skip("chromium not found: browser tests skipped (install Debian's `chromium`)")
-    return found
-
-
-def chromium_args(chromium: str, profile: Path) -> list[str]:
-    return [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=10000",
-    ]
-
-
 def dump_dom(chromium: str, url: str, tmp_path: Path) -> str:
     """The page's DOM after its scripts ran, without <script>/<style> bodies."""
     result = subprocess.run(
-        [*chromium_args(chromium, tmp_path / "profile"), "--dump-dom", url],
+        headless_chromium_command(
+            chromium, tmp_path / "profile", "--virtual-time-budget=10000", "--dump-dom", url
+        ),
         capture_output=True,
         text=True,
         timeout=120,
@@ -267,13 +239,15 @@ def test_diagram_is_drawn_on_the_overview_page(
     """A screenshot of the overview shows the diagram's box colours: the image loaded."""
     shot = tmp_path / "overview.png"
     result = subprocess.run(
-        [
-            *chromium_args(chromium, tmp_path / "profile"),
+        headless_chromium_command(
+            chromium,
+            tmp_path / "profile",
+            "--virtual-time-budget=10000",
             "--hide-scrollbars",
             "--window-size=1100,900",
             f"--screenshot={shot}",
             docs_site.url("overview"),
-        ],
+        ),
         capture_output=True,
         text=True,
         timeout=120,

@@ -14,16 +14,6 @@ from ingest.errors import PathNotFoundError, UnknownSourceError
 from ingest.load import load_paths
 
 
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "wh" / "test.duckdb"
-
-
 def ledger(database: Path) -> dict[str, tuple]:
     rows = query(
         database,

@@ -17,16 +17,6 @@ from ingest.load import load_paths
 EVENTS_LINE = '{"user_id":1,"event_type":"click","timestamp":"2026-10-01T00:00:00Z","data":{}}'
 
 
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    return tmp_path / "landing"
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "wh" / "test.duckdb"
-
-
 def sales_csv(*customers: int) -> str:
     rows = [f"2026-10-01,{c},1,1.00,{c}" for c in customers]
     return "\n".join([SALES_HEADER, *rows]) + "\n"

@@ -18,25 +18,6 @@ from pipeline_ml import consent, interactions, propensity, recommend
 from pipeline_ml.recommend import RecommenderSettings
 
 HORIZON_DAYS = 7  # the default of the purchase_label_horizon_days var
-COUNT_FEATURES = [
-    "events_7d",
-    "events_28d",
-    "events_total",
-    "page_view_events_28d",
-    "click_events_28d",
-    "search_events_28d",
-    "add_to_cart_events_7d",
-    "add_to_cart_events_28d",
-    "purchase_events_7d",
-    "purchase_events_28d",
-    "purchase_events_total",
-    "sessions_7d",
-    "sessions_28d",
-    "active_days_28d",
-    "distinct_products_total",
-    "transactions_28d",
-    "sales_lines_28d",
-]
 
 
 @pytest.fixture(scope="module")

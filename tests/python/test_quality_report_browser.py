@@ -5,9 +5,7 @@ Without a Chromium these tests are skipped with a message that says so.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
@@ -15,43 +13,15 @@ from pathlib import Path
 import pytest
 from conftest import Warehouse
 
+from observability.browser import headless_chromium_command
 from observability.report import write_report
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 pytestmark = pytest.mark.browser
 
 
-def find_chromium() -> str | None:
-    override = os.environ.get("CHROMIUM_BIN")
-    for name in ((override,) if override else ()) + CHROMIUM_NAMES:
-        if found := shutil.which(name):
-            return found
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        pytest.skip("chromium not found: browser tests skipped (install Debian's `chromium`)")
-    return found
-
-
 def render(chromium: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            *extra,
-            page.resolve().as_uri(),
-        ],
+        headless_chromium_command(chromium, profile, *extra, page.resolve().as_uri()),
         capture_output=True,
         text=True,
         timeout=120,

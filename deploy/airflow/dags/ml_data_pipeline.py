@@ -24,6 +24,17 @@ WRAPPER = f"{PROJECT_DIR}/deploy/run_pipeline.sh"
 # Wait for the lock rather than fail when a backup or a manual run is going on.
 ENV = {"PIPELINE_DIR": PROJECT_DIR, "PIPELINE_LOCK_WAIT": "900"}
 
+
+def wrapped_task(task_id: str, command: str) -> BashOperator:
+    """A task of the DAG it is created in: `command` run through the wrapper (its lock)."""
+    return BashOperator(
+        task_id=task_id,
+        bash_command=f"{WRAPPER} {command}",
+        env=ENV,
+        append_env=True,
+    )
+
+
 with DAG(
     dag_id="ml_data_pipeline",
     schedule="5 * * * *",
@@ -38,28 +49,8 @@ with DAG(
     },
     tags=["dbt", "duckdb"],
 ) as dag:
-    load = BashOperator(
-        task_id="ingest_load",
-        bash_command=f"{WRAPPER} make load",
-        env=ENV,
-        append_env=True,
-    )
-    build = BashOperator(
-        task_id="dbt_build",
-        bash_command=f"{WRAPPER} make build",
-        env=ENV,
-        append_env=True,
-    )
-    docs = BashOperator(
-        task_id="dbt_docs_generate",
-        bash_command=f"{WRAPPER} make docs-generate",
-        env=ENV,
-        append_env=True,
-    )
-    freshness = BashOperator(
-        task_id="dbt_source_freshness",
-        bash_command=f"{WRAPPER} .venv/bin/dbt source freshness",
-        env=ENV,
-        append_env=True,
-    )
+    load = wrapped_task("ingest_load", "make load")
+    build = wrapped_task("dbt_build", "make build")
+    docs = wrapped_task("dbt_docs_generate", "make docs-generate")
+    freshness = wrapped_task("dbt_source_freshness", ".venv/bin/dbt source freshness")
     load >> freshness >> build >> docs

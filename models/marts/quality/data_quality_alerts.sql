@@ -73,13 +73,7 @@ flagged as (
 
 final as (
     select
-        source_name,
-        batch_id,
-        batch_loaded_at,
-        total_rows,
-        valid_rows,
-        rejected_rows,
-        dqs,
+        {{ dqs_score_columns() | join(', ') }},
         min_dqs,
         coalesce(dqs < min_dqs, false) as is_below_min_dqs,
         top_rejection_reasons,

@@ -8,13 +8,7 @@ final as (
     select
         invocation_id,
         run_started_at,
-        source_name,
-        batch_id,
-        batch_loaded_at,
-        total_rows,
-        valid_rows,
-        rejected_rows,
-        dqs
+        {{ dqs_score_columns() | join(', ') }}
     from source
 )
 

@@ -1,26 +1,11 @@
-with
-
-validated as (
-    select * from {{ ref('stg_customers__validated') }}
-),
-
-final as (
-    select
-        customer_record_id,
-        customer_id,
-        email,
-        full_name,
-        country,
-        signup_at,
-        has_marketing_consent,
-        is_do_not_sell,
-        updated_at,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at
-    from validated
-    where rejection_reason_count = 0
-)
-
-select * from final
+{#
+    The valid customers rows (no rejection reason), typed (the rules live in
+    stg_customers__validated).
+#}
+{{ staged_rows(
+    'stg_customers__validated',
+    [
+        'customer_record_id', 'customer_id', 'email', 'full_name', 'country', 'signup_at',
+        'has_marketing_consent', 'is_do_not_sell', 'updated_at',
+    ]
+) }}

@@ -8,27 +8,18 @@
     Consent flags are the strict texts 'true' / 'false' (case-insensitive): anything else is
     invalid, never guessed, as consent must be explicit.
 -#}
-{%- set field_checks = [
-    ('missing_customer_id', 'customer_id_text is null'),
-    ('invalid_customer_id', 'customer_id_text is not null and customer_id is null'),
-    ('out_of_range_customer_id', 'customer_id <= 0'),
-    ('missing_email', 'email_text is null'),
-    (
-        'invalid_email',
-        'email_text is not null and not ' ~ matches_pattern('email_text', '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
-    ),
-    ('missing_signup_at', 'signup_at_text is null'),
-    ('invalid_signup_at', 'signup_at_text is not null and signup_at is null'),
-    ('missing_marketing_consent', 'marketing_consent_text is null'),
-    (
-        'invalid_marketing_consent',
-        'marketing_consent_text is not null and has_marketing_consent is null',
-    ),
-    ('missing_do_not_sell', 'do_not_sell_text is null'),
-    ('invalid_do_not_sell', 'do_not_sell_text is not null and is_do_not_sell is null'),
-    ('missing_updated_at', 'updated_at_text is null'),
-    ('invalid_updated_at', 'updated_at_text is not null and updated_at is null'),
+{%- set raw_columns = [
+    'customer_id', 'email', 'full_name', 'country', 'signup_at', 'marketing_consent',
+    'do_not_sell', 'updated_at',
 ] -%}
+{%- set field_checks = text_field_checks('customer_id', out_of_range='customer_id <= 0')
+    + text_field_checks(
+        'email', invalid='not ' ~ matches_pattern('email_text', '^[^@ ]+@[^@ ]+[.][^@ ]+$')
+    )
+    + text_field_checks('signup_at')
+    + text_field_checks('marketing_consent', parsed='has_marketing_consent')
+    + text_field_checks('do_not_sell', parsed='is_do_not_sell')
+    + text_field_checks('updated_at') -%}
 {%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
 
 with
@@ -39,19 +30,7 @@ source as (
 
 cleaned as (
     select
-        customer_id as raw_customer_id,
-        email as raw_email,
-        full_name as raw_full_name,
-        country as raw_country,
-        signup_at as raw_signup_at,
-        marketing_consent as raw_marketing_consent,
-        do_not_sell as raw_do_not_sell,
-        updated_at as raw_updated_at,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
+        {{ raw_text_columns(raw_columns) }},
         {{ blank_to_null('customer_id') }} as customer_id_text,
         lower({{ blank_to_null('email') }}) as email_text,
         {{ blank_to_null('full_name') }} as full_name_text,
@@ -80,25 +59,12 @@ parsed as (
     from cleaned
 ),
 
-flagged as (
-    select
-        *,
-        {{ rejection_reason_count(field_checks) }} = 0 as is_otherwise_valid
-    from parsed
-),
-
 ranked as (
     select
         *,
-        coalesce(
-            is_otherwise_valid
-            and row_number() over (
-                partition by is_otherwise_valid, customer_id, updated_at
-                order by {{ lineage_recency_order() }}
-            ) > 1,
-            false
-        ) as is_superseded_duplicate
-    from flagged
+        {{ is_superseded_duplicate(field_checks, ['customer_id', 'updated_at']) }}
+            as is_superseded_duplicate
+    from parsed
 ),
 
 final as (
@@ -114,21 +80,7 @@ final as (
         has_marketing_consent,
         is_do_not_sell,
         updated_at,
-        raw_customer_id,
-        raw_email,
-        raw_full_name,
-        raw_country,
-        raw_signup_at,
-        raw_marketing_consent,
-        raw_do_not_sell,
-        raw_updated_at,
-        _extra,
-        _batch_id,
-        _source_file,
-        _row_number,
-        _loaded_at,
-        {{ rejection_reasons(checks) }} as rejection_reasons,
-        {{ rejection_reason_count(checks) }} as rejection_reason_count
+        {{ validated_tail_columns(raw_columns, checks) }}
     from ranked
 )
 

@@ -10,22 +10,16 @@
     data.query / search_query are masked; raw_data keeps the text as landed (staging only).
 -#}
 {%- set raw_columns = ['user_id', 'event_type', 'timestamp', 'data'] -%}
-{%- set checks = [
-    ('missing_user_id', 'user_id_text is null'),
-    ('invalid_user_id', 'user_id_text is not null and user_id is null'),
-    ('missing_event_type', 'event_type_text is null'),
-    ('unknown_event_type', 'event_type_text is not null and not is_accepted_event_type'),
-    ('missing_timestamp', 'timestamp_text is null'),
-    ('invalid_timestamp', 'timestamp_text is not null and event_at is null'),
-    ('missing_data', 'data_text is null'),
-    ('invalid_data', 'data_text is not null and not is_data_object'),
-    ('missing_amount', 'is_purchase_with_data and amount_text is null'),
-    (
-        'invalid_amount',
-        'is_purchase_with_data and amount_text is not null and parsed_amount is null',
-    ),
-    ('out_of_range_amount', 'is_purchase_with_data and parsed_amount <= 0'),
-] -%}
+{%- set checks = text_field_checks('user_id')
+    + text_field_checks(
+        'event_type', invalid='not is_accepted_event_type', invalid_code='unknown'
+    )
+    + text_field_checks('timestamp', parsed='event_at')
+    + text_field_checks('data', invalid='not is_data_object')
+    + text_field_checks(
+        'amount', parsed='parsed_amount', out_of_range='parsed_amount <= 0',
+        when='is_purchase_with_data'
+    ) -%}
 
 with
 

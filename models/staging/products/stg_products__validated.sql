@@ -7,20 +7,12 @@
     loaded row; the others are `duplicate` (this protects the key of stg_products).
 -#}
 {%- set raw_columns = ['product_id', 'name', 'category', 'price', 'rating', 'updated_at'] -%}
-{%- set field_checks = [
-    ('missing_product_id', 'product_id_text is null'),
-    ('invalid_product_id', 'product_id_text is not null and product_id is null'),
-    ('missing_category', 'category_text is null'),
-    ('unknown_category', 'category_text is not null and not is_known_category'),
-    ('missing_price', 'price_text is null'),
-    ('invalid_price', 'price_text is not null and price is null'),
-    ('out_of_range_price', 'price < 0 or price > 10000'),
-    ('missing_rating', 'rating_text is null'),
-    ('invalid_rating', 'rating_text is not null and rating is null'),
-    ('out_of_range_rating', 'rating < 0 or rating > 5'),
-    ('invalid_updated_at', 'updated_at_text is not null and updated_at is null'),
-    ('invalid_snapshot_date', 'snapshot_date is null'),
-] -%}
+{%- set field_checks = text_field_checks('product_id')
+    + text_field_checks('category', invalid='not is_known_category', invalid_code='unknown')
+    + text_field_checks('price', out_of_range='price < 0 or price > 10000')
+    + text_field_checks('rating', out_of_range='rating < 0 or rating > 5')
+    + text_field_checks('updated_at', required=false)
+    + [('invalid_snapshot_date', 'snapshot_date is null')] -%}
 {%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
 
 with

@@ -5,22 +5,11 @@
     Exact duplicate rows are kept: no order id tells them apart.
 -#}
 {%- set raw_columns = ['date', 'product_id', 'quantity', 'price', 'customer_id'] -%}
-{%- set checks = [
-    ('missing_date', 'date_text is null'),
-    ('invalid_date', 'date_text is not null and sale_date is null'),
-    ('missing_product_id', 'product_id_text is null'),
-    ('invalid_product_id', 'product_id_text is not null and product_id is null'),
-    ('out_of_range_product_id', 'product_id <= 0'),
-    ('missing_quantity', 'quantity_text is null'),
-    ('invalid_quantity', 'quantity_text is not null and quantity is null'),
-    ('out_of_range_quantity', 'quantity <= 0'),
-    ('missing_price', 'price_text is null'),
-    ('invalid_price', 'price_text is not null and price is null'),
-    ('out_of_range_price', 'price <= 0'),
-    ('missing_customer_id', 'customer_id_text is null'),
-    ('invalid_customer_id', 'customer_id_text is not null and customer_id is null'),
-    ('out_of_range_customer_id', 'customer_id <= 0'),
-] -%}
+{%- set checks = text_field_checks('date', parsed='sale_date')
+    + text_field_checks('product_id', out_of_range='product_id <= 0')
+    + text_field_checks('quantity', out_of_range='quantity <= 0')
+    + text_field_checks('price', out_of_range='price <= 0')
+    + text_field_checks('customer_id', out_of_range='customer_id <= 0') -%}
 
 with
 

@@ -7,17 +7,10 @@
     reasons and does not compete.
 -#}
 {%- set raw_columns = ['transaction_id', 'user_id', 'amount', 'timestamp'] -%}
-{%- set field_checks = [
-    ('missing_transaction_id', 'transaction_id_text is null'),
-    ('invalid_transaction_id', 'transaction_id_text is not null and transaction_id is null'),
-    ('missing_user_id', 'user_id_text is null'),
-    ('invalid_user_id', 'user_id_text is not null and user_id is null'),
-    ('missing_amount', 'amount_text is null'),
-    ('invalid_amount', 'amount_text is not null and amount is null'),
-    ('out_of_range_amount', 'amount <= 0'),
-    ('missing_timestamp', 'timestamp_text is null'),
-    ('invalid_timestamp', 'timestamp_text is not null and transaction_at is null'),
-] -%}
+{%- set field_checks = text_field_checks('transaction_id')
+    + text_field_checks('user_id')
+    + text_field_checks('amount', out_of_range='amount <= 0')
+    + text_field_checks('timestamp', parsed='transaction_at') -%}
 {%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
 
 with

@@ -8,21 +8,12 @@
     only its own reasons and does not compete (nor supersede a valid row).
 -#}
 {%- set raw_columns = ['user_id', 'page_views', 'session_duration', 'timestamp'] -%}
-{%- set field_checks = [
-    ('missing_user_id', 'user_id_text is null'),
-    ('invalid_user_id', 'user_id_text is not null and user_id is null'),
-    ('missing_page_views', 'page_views_text is null'),
-    ('invalid_page_views', 'page_views_text is not null and page_views is null'),
-    ('out_of_range_page_views', 'page_views < 0 or page_views > 1000'),
-    ('missing_session_duration', 'session_duration_text is null'),
-    (
-        'invalid_session_duration',
-        'session_duration_text is not null and session_duration is null',
-    ),
-    ('out_of_range_session_duration', 'session_duration < 0 or session_duration > 7200'),
-    ('missing_timestamp', 'timestamp_text is null'),
-    ('invalid_timestamp', 'timestamp_text is not null and behavior_at is null'),
-] -%}
+{%- set field_checks = text_field_checks('user_id')
+    + text_field_checks('page_views', out_of_range='page_views < 0 or page_views > 1000')
+    + text_field_checks(
+        'session_duration', out_of_range='session_duration < 0 or session_duration > 7200'
+    )
+    + text_field_checks('timestamp', parsed='behavior_at') -%}
 {%- set checks = field_checks + [('duplicate', 'is_superseded_duplicate')] -%}
 
 with
