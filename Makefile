@@ -99,15 +99,19 @@ docs: install  ## Serve the docs site on 127.0.0.1 and print its address.
 ci: install  ## Pull-request gates locally: slim build vs state/, lint changed SQL, coverage.
 	scripts/ci_local.sh
 
-test: install pytest test-dbt lint  ## The whole suite: pytest, dbt build on test data, lint.
+# pytest's suite build is a `dbt build` of generated faulty data with the CLI, then docs and
+# the coverage gates (tests/python/conftest.py, test_docs_site.py); `make test-dbt` is the
+# same at a larger scale, on its own.
+test: install pytest lint  ## The whole suite: pytest (with a dbt build of faulty data), lint.
 
-# Both cores: tests on the suite warehouse share one worker (built once), every other module
-# keeps to one worker (tests/python/conftest.py); PYTEST_WORKERS=0 runs them in one process.
+# Both cores: test modules are shared out between two pytest-xdist workers; the suite
+# warehouse is built once per run and copied to each (tests/python/conftest.py).
+# PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-test-dbt: install  ## Generate small faulty data and dbt build it into a warehouse of its own.
+test-dbt: install  ## Generate faulty data (scale 0.2) and dbt build it, docs, coverage gates.
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m ingest generate --out $(TEST_LANDING) --scale 0.2 --seed 7 --days 14 \
 	    --start-date $(START_DATE) --fault-rate 0.02

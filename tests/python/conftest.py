@@ -7,7 +7,11 @@ warehouse make their own copy.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -142,39 +146,93 @@ def chromium() -> str:
     return found
 
 
+@contextlib.contextmanager
+def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder shared by the whole run, held exclusively inside the block.
+
+    Under pytest-xdist every worker has a base temp of its own, and their parent is the
+    run's: what one worker builds there, the others find (they wait for it on the lock).
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "suite-shared"
+    shared.mkdir(exist_ok=True)
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield shared
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def suite_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The suite's generated landing folder (read-only for tests: copy before changing)."""
-    return generate(tmp_path_factory.mktemp("suite") / "landing")
+    """The suite's generated landing folder, one per run (read-only for tests: copy before
+    changing)."""
+    with _shared(tmp_path_factory) as shared:
+        landing = shared / "landing"
+        if not (shared / "landing.done").exists():
+            shutil.rmtree(landing, ignore_errors=True)
+            generate(landing)
+            (shared / "landing.done").touch()
+    return landing
+
+
+def _build_suite(landing: Path, database: Path, target_path: Path) -> None:
+    """Load `landing` and `dbt build` it, as a user would (the dbt CLI, in a process that
+    exits: the warehouse file is complete and unlocked afterwards, ready to be copied)."""
+    run_ingest("load", str(landing), "--database", str(database))
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--vars",
+            SUITE_DBT_VARS,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(target_path / "logs"),
+        ],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DUCKDB_PATH": str(database)},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        results = target_path / "run_results.json"
+        failed = (
+            [
+                f"{r['unique_id']}: {r['status']} {r['message']}"
+                for r in json.loads(results.read_text())["results"]
+                if r["status"] in {"error", "fail"}
+            ]
+            if results.exists()
+            else [result.stdout[-3000:]]
+        )
+        pytest.fail("dbt build of the suite warehouse failed:\n" + "\n".join(failed[:20]))
 
 
 @pytest.fixture(scope="session")
 def built_warehouse(
     suite_landing: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Warehouse]:
-    """suite_landing loaded by ingest and built by one `dbt build` (seeds, models, tests)."""
+    """suite_landing loaded by ingest and built by one `dbt build` (seeds, models, tests),
+    once per run; each pytest-xdist worker gets its own copy (tests may write to it)."""
+    with _shared(tmp_path_factory) as shared:
+        if not (shared / "build.done").exists():
+            for leftover in ("suite.duckdb", "suite.duckdb.wal"):
+                (shared / leftover).unlink(missing_ok=True)
+            shutil.rmtree(shared / "target", ignore_errors=True)
+            _build_suite(suite_landing, shared / "suite.duckdb", shared / "target")
+            (shared / "build.done").touch()
     root = tmp_path_factory.mktemp("warehouse")
     database = root / "suite.duckdb"
     target_path = root / "target"
-    run_ingest("load", str(suite_landing), "--database", str(database))
-    result = run_dbt(
-        ["build", "--vars", SUITE_DBT_VARS], database=database, target_path=target_path
-    )
-    if not result.success:
-        failed = [
-            f"{r.node.unique_id}: {r.status} {r.message}"
-            for r in (result.result or [])
-            if str(r.status) in {"error", "fail"}
-        ]
-        pytest.fail("dbt build of the suite warehouse failed:\n" + "\n".join(failed[:20]))
+    shutil.copy2(shared / "suite.duckdb", database)
+    if (shared / "suite.duckdb.wal").exists():
+        shutil.copy2(shared / "suite.duckdb.wal", root / "suite.duckdb.wal")
+    shutil.copytree(shared / "target", target_path)
     yield Warehouse(landing=suite_landing, database=database, target_path=target_path)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (the Makefile's `pytest`): every test that
-    uses the suite warehouse runs in one worker, so that warehouse is built once; any other
-    test stays with its module, so a module's fixtures are built once. Without xdist the
-    marks change nothing."""
-    for item in items:
-        group = "suite" if "built_warehouse" in item.fixturenames else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
