@@ -90,7 +90,7 @@ report: install  ## Write the data quality report (reports/quality.html).
 	$(BIN)/python -m observability report --database $(DUCKDB_PATH) --out reports/quality.html
 
 state:  ## Save this build's manifest for `make ci` (slim CI defers to it).
-	mkdir -p state && cp target/manifest.json state/manifest.json
+	mkdir -p state && cp "$${DBT_TARGET_PATH:-target}/manifest.json" state/manifest.json
 
 PORT ?= 8080
 docs: install  ## Serve the docs site on 127.0.0.1 and print its address.
