@@ -48,8 +48,8 @@ def compare(left: Path, right: Path) -> dict[str, object]:
         con.execute("attach ? as l (read_only)", [str(left)])
         con.execute("attach ? as r (read_only)", [str(right)])
         tables = con.execute(
-            "select table_schema, table_name from l.information_schema.tables"
-            " where table_type = 'BASE TABLE' and table_schema in ?"
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = 'l' and list_contains(?, schema_name)"
             " order by all",
             [list(COMPARED_SCHEMAS)],
         ).fetchall()
