@@ -206,29 +206,23 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _open_read(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+def _open_existing(
+    args: argparse.Namespace, *, read_only: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse of ``args``, which must exist; read-only by default (works on a
+    read-only copy and beside another reading process)."""
     from ingest.load import connect
 
     database = args.database or default_database()
     if not database.exists():
         raise UsageError(f"warehouse {database} does not exist; run `ingest load` first")
-    # Read-only: works on a read-only copy and beside another reading process.
-    return connect(database, read_only=True)
-
-
-def _open_write(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
-    from ingest.load import connect
-
-    database = args.database or default_database()
-    if not database.exists():
-        raise UsageError(f"warehouse {database} does not exist; run `ingest load` first")
-    return connect(database)
+    return connect(database, read_only=read_only)
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from ingest.ledger import read_ledger, require_tables
 
-    with _open_read(args) as con:
+    with _open_existing(args) as con:
         require_tables(con, args.database or default_database())
         headers, rows = read_ledger(con, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
@@ -238,7 +232,7 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 def _cmd_quarantine(args: argparse.Namespace) -> int:
     from ingest.ledger import read_quarantine, require_tables
 
-    with _open_read(args) as con:
+    with _open_existing(args) as con:
         require_tables(con, args.database or default_database())
         headers, rows = read_quarantine(con, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
@@ -254,8 +248,7 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
         "purge-expired": privacy_cli.run_purge_expired,
     }[args.command]
     # Erasure and purging write; an export reads only, beside other readers.
-    opener = _open_read if args.command == "export-user" else _open_write
-    with opener(args) as con:
+    with _open_existing(args, read_only=args.command == "export-user") as con:
         return run(con, args)
 
 

@@ -96,6 +96,20 @@ class Warehouse:
             return con.execute(sql, params or []).fetchall()
 
 
+def dbt_location_args(target_path: Path) -> list[str]:
+    """The project, profile, target and log folders of every dbt run of the suite."""
+    return [
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path / "logs"),
+    ]
+
+
 def run_dbt(args: list[str], *, database: Path, target_path: Path):
     """Run dbt in-process (much faster than a subprocess) against `database`."""
     from dbt.cli.main import dbtRunner
@@ -103,19 +117,7 @@ def run_dbt(args: list[str], *, database: Path, target_path: Path):
     env_before = os.environ.get("DUCKDB_PATH")
     os.environ["DUCKDB_PATH"] = str(database)
     try:
-        return dbtRunner().invoke(
-            [
-                *args,
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(PROJECT_DIR),
-                "--target-path",
-                str(target_path),
-                "--log-path",
-                str(target_path / "logs"),
-            ]
-        )
+        return dbtRunner().invoke([*args, *dbt_location_args(target_path)])
     finally:
         if env_before is None:
             os.environ.pop("DUCKDB_PATH", None)
@@ -187,14 +189,7 @@ def _build_suite(landing: Path, database: Path, target_path: Path) -> None:
             "build",
             "--vars",
             SUITE_DBT_VARS,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(target_path),
-            "--log-path",
-            str(target_path / "logs"),
+            *dbt_location_args(target_path),
         ],
         cwd=PROJECT_DIR,
         env={**os.environ, "DUCKDB_PATH": str(database)},
