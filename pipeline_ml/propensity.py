@@ -22,9 +22,10 @@ from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from pipeline_ml import propensity_data
 from pipeline_ml.errors import InputError
+from pipeline_ml.propensity_data import TrainingSet
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "days_since_first_seen",
@@ -52,7 +53,6 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "transaction_amount_28d",
     "sales_amount_28d",
 )
-LABEL_COLUMN = "purchased_in_horizon"
 MODEL_TYPE = "HistGradientBoostingClassifier"
 
 
@@ -94,48 +94,18 @@ class TimeSplit:
     is_embargoed: bool
 
 
-KEY_COLUMNS: tuple[str, ...] = (
-    "user_id",
-    "label_date",
-    "label_at",
-    "is_label_complete",
-    "is_scoring_snapshot",
-    LABEL_COLUMN,
-)
-SAMPLE_BUCKETS = 10_000
-
-
-def read_training_set(relation: object, settings: PropensitySettings) -> pa.Table:
-    """The columns the model needs from a DuckDB relation of the training set, as Arrow.
+def open_training_set(relation: object, settings: PropensitySettings) -> TrainingSet:
+    """A DuckDB relation of the training set, checked and counted in the warehouse.
 
     When the labelled rows exceed ``settings.max_training_rows``, only a deterministic
     sample of users (``hash(user_id)`` buckets) keeps its labelled rows; every scoring row is
-    kept. The table's schema metadata records the sampled share (``sample_fraction``).
+    kept (``TrainingSet.sample_fraction`` is the sampled share).
     """
-    from pipeline_ml.interactions import arrow_table
-
-    columns = (*KEY_COLUMNS, *settings.features)
-    projected = relation.project(  # type: ignore[attr-defined]
-        ", ".join('"' + name.replace('"', '""') + '"' for name in columns)
+    return propensity_data.open_training_set(
+        relation,  # type: ignore[arg-type]
+        settings.features,
+        settings.max_training_rows,
     )
-    labelled = projected.filter("is_label_complete").aggregate("count(*)").fetchall()[0][0]
-    fraction = 1.0
-    if labelled > settings.max_training_rows:
-        buckets = max(1, (settings.max_training_rows * SAMPLE_BUCKETS) // labelled)
-        fraction = buckets / SAMPLE_BUCKETS
-        projected = projected.filter(
-            f"is_scoring_snapshot or hash(user_id) % {int(SAMPLE_BUCKETS)} < {int(buckets)}"
-        )
-    # A fixed row order: the warehouse does not preserve insertion order, and the model's
-    # floating-point sums (so its predictions) depend on the order of its training rows.
-    table = arrow_table(projected.order("user_id, label_date"))
-    return table.replace_schema_metadata({"sample_fraction": repr(fraction)})
-
-
-def sample_fraction(table: pa.Table) -> float:
-    """Share of user hash buckets whose labelled rows were kept (about the share of users)."""
-    metadata = table.schema.metadata or {}
-    return float(metadata.get(b"sample_fraction", b"1.0"))
 
 
 def time_split(
@@ -155,23 +125,6 @@ def time_split(
     if not earlier.any():
         raise InputError("the training set needs at least two label times with labels")
     return TimeSplit(earlier, holdout, holdout_day, False)
-
-
-def feature_matrix(table: pa.Table, features: tuple[str, ...]) -> np.ndarray:
-    """The feature columns as float64 (nulls become NaN, which the model handles natively)."""
-    missing = [name for name in features if name not in table.column_names]
-    if missing:
-        raise InputError(f"the training set lacks feature columns: {missing}", column=missing[0])
-    columns = [
-        pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
-        for name in features
-    ]
-    return np.column_stack(columns) if columns else np.zeros((table.num_rows, 0))
-
-
-def _labels(table: pa.Table, mask: np.ndarray) -> np.ndarray:
-    labels = table.column(LABEL_COLUMN).to_numpy(zero_copy_only=False)[mask]
-    return np.asarray(labels, dtype=bool)
 
 
 def fit(features: np.ndarray, labels: np.ndarray, settings: PropensitySettings) -> object:
@@ -211,8 +164,9 @@ def model_version(settings: PropensitySettings, trained_at: datetime, training_r
 
 
 def code_version(settings: PropensitySettings) -> str:
-    """Hash of this module's code and the model's parameters (not of the data): the
-    ``model_version`` of the prediction log, the same across builds until either changes."""
+    """Hash of the code (this module and propensity_data) and the model's parameters, not of
+    the data: the ``model_version`` of the prediction log, the same across builds until either
+    changes."""
     import inspect
     import sys
 
@@ -227,75 +181,40 @@ def code_version(settings: PropensitySettings) -> str:
         },
         sort_keys=True,
     )
-    source = inspect.getsource(sys.modules[__name__])
+    # The reading code decides which rows are trained on (the sample), so it counts too.
+    source = inspect.getsource(sys.modules[__name__]) + inspect.getsource(propensity_data)
     return "propensity-" + hashlib.sha256((source + payload).encode()).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """The training set's arrays that both evaluation and scoring need."""
-
-    label_date: np.ndarray
-    complete: np.ndarray
-    scoring: np.ndarray
-    features: np.ndarray
-    trained_at: datetime
-    version: str
-
-
-def _prepare(training_set: pa.Table, settings: PropensitySettings) -> _Prepared:
-    for column in KEY_COLUMNS:
-        if column not in training_set.column_names:
-            raise InputError(f"the training set lacks the column {column!r}", column=column)
-    label_date = np.asarray(
-        training_set.column("label_date").to_numpy(zero_copy_only=False)
-    ).astype("datetime64[D]")
-    complete = _bool_column(training_set, "is_label_complete")
-    scoring = _bool_column(training_set, "is_scoring_snapshot")
-    if not scoring.any():
-        raise InputError("the training set has no scoring snapshot rows")
-    label_at = training_set.column("label_at").to_numpy(zero_copy_only=False)
-    trained_at = _as_datetime(label_at[scoring].max())
-    return _Prepared(
-        label_date=label_date,
-        complete=complete,
-        scoring=scoring,
-        features=feature_matrix(training_set, settings.features),
-        trained_at=trained_at,
-        version=model_version(settings, trained_at, int(complete.sum())),
-    )
-
-
-def _bool_column(table: pa.Table, name: str) -> np.ndarray:
-    values = pc.fill_null(table.column(name), False)
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def evaluate(
-    training_set: pa.Table, settings: PropensitySettings, *, built_at: datetime
+    training: TrainingSet, settings: PropensitySettings, *, built_at: datetime
 ) -> pa.Table:
     """One row of model metrics: the time split, its AUC, and what the served model uses.
 
+    The split is decided on the label dates (computed in the warehouse); only the rows of
+    the evaluation's training dates, then those of the held-out date, are read.
     ``trained_at`` is the end of the data (the scoring snapshot's label time), so it is the
     same on every rebuild over the same data; ``built_at`` is the wall-clock build time.
     """
-    prepared = _prepare(training_set, settings)
-    split = time_split(prepared.label_date, prepared.complete, settings.horizon_days)
-    model = fit(prepared.features[split.train], _labels(training_set, split.train), settings)
-    holdout_labels = _labels(training_set, split.holdout)
-    holdout_scores = model.predict_proba(prepared.features[split.holdout])[:, 1]  # type: ignore[attr-defined]
-    train_days = prepared.label_date[split.train]
+    dates = training.label_dates
+    split = time_split(dates, np.ones(dates.shape, dtype=bool), settings.horizon_days)
+    features, labels = propensity_data.read_labelled(training, dates[split.train])
+    model = fit(features, labels, settings)
+    del features
+    holdout_features, holdout_labels = propensity_data.read_labelled(training, dates[split.holdout])
+    holdout_scores = model.predict_proba(holdout_features)[:, 1]  # type: ignore[attr-defined]
+    train_days = dates[split.train]
     return pa.table(
         {
-            "model_version": [prepared.version],
+            "model_version": [_version(training, settings)],
             "model_type": [MODEL_TYPE],
-            "trained_at": pa.array([prepared.trained_at], type=pa.timestamp("us")),
+            "trained_at": pa.array([training.trained_at], type=pa.timestamp("us")),
             "built_at": pa.array([built_at], type=pa.timestamp("us")),
-            "training_rows": pa.array([int(prepared.complete.sum())], type=pa.int64()),
-            "evaluation_training_rows": pa.array([int(split.train.sum())], type=pa.int64()),
-            "holdout_rows": pa.array([int(split.holdout.sum())], type=pa.int64()),
-            "scored_users": pa.array([int(prepared.scoring.sum())], type=pa.int64()),
-            "training_sample_fraction": pa.array([sample_fraction(training_set)], pa.float64()),
+            "training_rows": pa.array([training.training_rows], type=pa.int64()),
+            "evaluation_training_rows": pa.array([labels.shape[0]], type=pa.int64()),
+            "holdout_rows": pa.array([holdout_labels.shape[0]], type=pa.int64()),
+            "scored_users": pa.array([training.scored_users], type=pa.int64()),
+            "training_sample_fraction": pa.array([training.sample_fraction], pa.float64()),
             "training_first_label_date": _date_array(train_days.min()),
             "training_last_label_date": _date_array(train_days.max()),
             "holdout_label_date": _date_array(split.holdout_label_date),
@@ -313,38 +232,40 @@ def evaluate(
     )
 
 
-def predict(training_set: pa.Table, settings: PropensitySettings) -> pa.Table:
+def predict(training: TrainingSet, settings: PropensitySettings) -> pa.Table:
     """Fit on every labelled row; score each user's features at the end of the data.
 
-    One row per user of the scoring snapshot, ordered by user_id.
+    One row per user of the scoring snapshot, ordered by user_id. The training matrix is
+    freed before scoring, and the snapshot is scored one record batch at a time.
     """
-    prepared = _prepare(training_set, settings)
-    model = fit(
-        prepared.features[prepared.complete], _labels(training_set, prepared.complete), settings
-    )
-    propensity = model.predict_proba(prepared.features[prepared.scoring])[:, 1]  # type: ignore[attr-defined]
-    user_ids = training_set.column("user_id").to_numpy(zero_copy_only=False)[prepared.scoring]
-    order = np.argsort(user_ids, kind="stable")
-    rows = order.shape[0]
+    features, labels = propensity_data.read_labelled(training)
+    model = fit(features, labels, settings)
+    del features, labels
+    user_ids: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    for batch_users, batch_features in propensity_data.scoring_batches(training):
+        user_ids.append(batch_users)
+        scores.append(model.predict_proba(batch_features)[:, 1])  # type: ignore[attr-defined]
+    propensity = np.concatenate(scores) if scores else np.zeros(0)
+    rows = propensity.shape[0]
+    trained_at = pa.scalar(training.trained_at, type=pa.timestamp("us"))
     return pa.table(
         {
-            "user_id": pa.array(user_ids[order], type=pa.int64()),
-            "propensity": pa.array(propensity[order], type=pa.float64()),
-            "predicted_label": pa.array(propensity[order] >= settings.threshold),
-            "features_as_of": pa.array([prepared.trained_at] * rows, type=pa.timestamp("us")),
-            "model_version": pa.array([prepared.version] * rows, type=pa.string()),
-            "trained_at": pa.array([prepared.trained_at] * rows, type=pa.timestamp("us")),
-            "code_version": pa.array([code_version(settings)] * rows, type=pa.string()),
+            "user_id": pa.array(np.concatenate(user_ids), type=pa.int64()),
+            "propensity": pa.array(propensity, type=pa.float64()),
+            "predicted_label": pa.array(propensity >= settings.threshold),
+            "features_as_of": pa.repeat(trained_at, rows),
+            "model_version": pa.repeat(pa.scalar(_version(training, settings)), rows),
+            "trained_at": pa.repeat(trained_at, rows),
+            "code_version": pa.repeat(pa.scalar(code_version(settings)), rows),
         }
     )
+
+
+def _version(training: TrainingSet, settings: PropensitySettings) -> str:
+    return model_version(settings, training.trained_at, training.training_rows)
 
 
 def _date_array(value: object) -> pa.Array:
     """A one-element date32 array."""
     return pa.array(np.array([value], dtype="datetime64[D]"))
-
-
-def _as_datetime(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return np.datetime64(value, "us").astype(datetime)

@@ -257,12 +257,14 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
         predictions = con.sql("select * from marts.purchase_propensity order by user_id").df()
         metrics = con.sql("select * from marts.propensity_model_metrics").df()
         settings = propensity.PropensitySettings(horizon_days=HORIZON_DAYS)
-        training = propensity.read_training_set(
+        training = propensity.open_training_set(
             con.table("features.purchase_training_set"), settings
         )
         suppressed = consent.suppressed_user_ids(
             con.table("intermediate.int_customers_consent_as_of")
         )
+        # A second training on the same data gives the very same predictions.
+        again = consent.without_users(propensity.predict(training, settings), suppressed)
     assert len(metrics) == 1
     row = metrics.iloc[0]
     assert set(predictions["model_version"]) == {row["model_version"]}
@@ -276,8 +278,7 @@ def test_propensity_tables_agree_and_training_is_deterministic(built_warehouse, 
     expected_users = sorted(set(scoring["user_id"]) - set(suppressed.tolist()))
     assert sorted(predictions["user_id"]) == expected_users
     assert row["trained_at"] == scoring["label_at"].iloc[0]
-    # A second training on the same data gives the very same predictions.
-    again = consent.without_users(propensity.predict(training, settings), suppressed).to_pandas()
+    again = again.to_pandas()
     assert again["user_id"].tolist() == predictions["user_id"].tolist()
     assert again["propensity"].tolist() == predictions["propensity"].tolist()
     assert again["model_version"].tolist() == predictions["model_version"].tolist()

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline_ml import propensity, settings
+from pipeline_ml import propensity, propensity_data, settings
 from pipeline_ml.errors import InputError, PipelineMLError
 
 DAY = np.datetime64("2026-10-01", "D")
@@ -56,6 +56,14 @@ def synthetic_training_set(n_users: int = 300, days: int = 20, seed: int = 0) ->
     return pa.table(columns)
 
 
+def opened(
+    table: pa.Table, model_settings: propensity.PropensitySettings = FAST
+) -> propensity.TrainingSet:
+    """The training set as the dbt model gets it: a DuckDB relation (the table, in DuckDB)."""
+    con = duckdb.connect()
+    return propensity.open_training_set(con.from_arrow(table), model_settings)
+
+
 def test_time_split_holds_out_the_latest_labelled_date_with_an_embargo() -> None:
     days = DAY + np.arange(10).astype("timedelta64[D]")
     complete = np.arange(10) <= 6
@@ -74,7 +82,8 @@ def test_time_split_holds_out_the_latest_labelled_date_with_an_embargo() -> None
 
 def test_evaluate_measures_auc_on_the_later_period_only() -> None:
     table = synthetic_training_set()
-    metrics = propensity.evaluate(table, FAST, built_at=datetime(2026, 1, 1)).to_pylist()[0]
+    metrics = propensity.evaluate(opened(table), FAST, built_at=datetime(2026, 1, 1))
+    metrics = metrics.to_pylist()[0]
     label_date = np.asarray(table.column("label_date").to_numpy()).astype("datetime64[D]")
     complete = np.asarray(table.column("is_label_complete").to_numpy(zero_copy_only=False))
     holdout_day = label_date[complete].max()
@@ -99,8 +108,8 @@ def test_auc_is_none_for_a_single_class() -> None:
 
 def test_predict_is_deterministic_and_scores_the_latest_snapshot() -> None:
     table = synthetic_training_set(seed=1)
-    first = propensity.predict(table, FAST)
-    second = propensity.predict(table, FAST)
+    first = propensity.predict(opened(table), FAST)
+    second = propensity.predict(opened(table), FAST)
     assert first.equals(second)
     assert first.column("user_id").to_pylist() == list(range(300))
     values = np.asarray(first.column("propensity").to_numpy())
@@ -108,7 +117,7 @@ def test_predict_is_deterministic_and_scores_the_latest_snapshot() -> None:
     labels = np.asarray(first.column("predicted_label").to_numpy(zero_copy_only=False))
     assert (labels == (values >= 0.5)).all()
     assert set(first.column("trained_at").to_pylist()) == {datetime(2026, 10, 21)}
-    metrics = propensity.evaluate(table, FAST, built_at=datetime.now())
+    metrics = propensity.evaluate(opened(table), FAST, built_at=datetime.now())
     assert set(first.column("model_version").to_pylist()) == set(
         metrics.column("model_version").to_pylist()
     )
@@ -119,22 +128,76 @@ def test_fit_refuses_a_single_label_class() -> None:
         propensity.fit(np.zeros((4, 2)), np.ones(4, dtype=bool), FAST)
 
 
-def test_read_training_set_samples_users_deterministically() -> None:
-    con = duckdb.connect()
-    con.register("training", synthetic_training_set(n_users=200, days=10))
+def test_open_training_set_samples_users_deterministically() -> None:
+    table = synthetic_training_set(n_users=200, days=10)
     small_cap = propensity.PropensitySettings(max_training_rows=500)
-    first = propensity.read_training_set(con.table("training"), small_cap)
-    second = propensity.read_training_set(con.table("training"), small_cap)
-    assert first.equals(second)
-    fraction = propensity.sample_fraction(first)
-    assert 0 < fraction < 1
-    scoring = np.asarray(first.column("is_scoring_snapshot").to_numpy(zero_copy_only=False))
-    assert int(scoring.sum()) == 200  # every user is still scored
-    users = np.asarray(first.column("user_id").to_numpy())
-    complete = np.asarray(first.column("is_label_complete").to_numpy(zero_copy_only=False))
-    # A sampled user keeps all labelled rows (3 complete label days each).
-    kept = np.unique(users[complete], return_counts=True)[1]
+    first, second = opened(table, small_cap), opened(table, small_cap)
+    assert 0 < first.sample_fraction < 1
+    assert first.sample_fraction == second.sample_fraction
+    assert first.rows_per_date.tolist() == second.rows_per_date.tolist()
+    # 3 complete label days per user: the sample keeps whole users, under the cap.
+    assert first.training_rows % 3 == 0 and 0 < first.training_rows <= 600
+    assert first.scored_users == 200  # every user is still scored
+    sampled = first.labelled.project("user_id").fetchnumpy()["user_id"]
+    kept = np.unique(sampled, return_counts=True)[1]
     assert set(kept.tolist()) == {3}
-    whole = propensity.read_training_set(con.table("training"), FAST)
-    assert propensity.sample_fraction(whole) == 1.0
-    assert whole.num_rows == 2000
+    features, labels = propensity_data.read_labelled(first)
+    again, again_labels = propensity_data.read_labelled(second)
+    assert features.shape == (first.training_rows, len(propensity.FEATURE_COLUMNS))
+    np.testing.assert_array_equal(features, again)
+    np.testing.assert_array_equal(labels, again_labels)
+    whole = opened(table)
+    assert whole.sample_fraction == 1.0
+    assert whole.training_rows == 600
+
+
+def test_read_labelled_streams_the_ordered_rows_into_one_matrix(monkeypatch) -> None:
+    table = synthetic_training_set(n_users=50, days=12, seed=3)
+    # Nulls become NaN; a shuffled warehouse order must not change the rows' order.
+    values = table.column("events_7d").to_numpy().copy()
+    nulls = np.arange(values.size) % 5 == 0
+    table = table.set_column(
+        table.column_names.index("events_7d"), "events_7d", pa.array(values, mask=nulls)
+    )
+    shuffled = table.take(np.random.default_rng(0).permutation(table.num_rows))
+    monkeypatch.setattr(propensity_data, "BATCH_ROWS", 7)  # many batches, ragged at the end
+    training = opened(shuffled)
+    features, labels = propensity_data.read_labelled(training)
+    complete = np.asarray(table.column("is_label_complete").to_numpy(zero_copy_only=False))
+    expected = table.filter(pa.array(complete))  # already in (user_id, label_date) order
+    assert features.shape == (expected.num_rows, len(propensity.FEATURE_COLUMNS))
+    for index, name in enumerate(propensity.FEATURE_COLUMNS):
+        column = expected.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
+        np.testing.assert_array_equal(features[:, index], column, err_msg=name)
+    assert np.isnan(features[:, propensity.FEATURE_COLUMNS.index("events_7d")]).any()
+    label_values = expected.column("purchased_in_horizon").to_numpy(zero_copy_only=False)
+    assert labels.tolist() == [bool(value) for value in label_values]
+    # Only the rows of the asked label dates.
+    day = training.label_dates[2]
+    some, _ = propensity_data.read_labelled(training, np.array([day]))
+    of_day = np.asarray(expected.column("label_date").to_numpy()) == day
+    np.testing.assert_array_equal(some, features[of_day])
+
+
+def test_predict_does_not_depend_on_the_batch_size(monkeypatch) -> None:
+    table = synthetic_training_set(seed=2)
+    whole = propensity.predict(opened(table), FAST)
+    monkeypatch.setattr(propensity_data, "BATCH_ROWS", 64)
+    batched = propensity.predict(opened(table), FAST)
+    assert batched.equals(whole)
+    metrics = propensity.evaluate(opened(table), FAST, built_at=datetime(2026, 1, 1))
+    monkeypatch.setattr(propensity_data, "BATCH_ROWS", 131_072)
+    assert metrics.equals(propensity.evaluate(opened(table), FAST, built_at=datetime(2026, 1, 1)))
+
+
+def test_open_training_set_refuses_a_table_it_cannot_use() -> None:
+    table = synthetic_training_set(n_users=20, days=10)
+    with pytest.raises(InputError, match="sessions_7d"):
+        opened(table.drop_columns(["sessions_7d"]))
+    no_scoring = table.set_column(
+        table.column_names.index("is_scoring_snapshot"),
+        "is_scoring_snapshot",
+        pa.array(np.zeros(table.num_rows, dtype=bool)),
+    )
+    with pytest.raises(InputError, match="scoring snapshot"):
+        opened(no_scoring)

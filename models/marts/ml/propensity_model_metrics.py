@@ -1,6 +1,6 @@
 """Metrics of the purchase-propensity model: the time split and its AUC, one row per build.
 
-Thin: the logic lives in pipeline_ml.propensity (unit-tested with pytest).
+Thin: the logic lives in pipeline_ml.propensity and propensity_data (unit-tested with pytest).
 """
 
 from datetime import UTC, datetime
@@ -20,7 +20,7 @@ def model(dbt: Any, session: Any) -> Any:
         ),
     )
     return propensity.evaluate(
-        propensity.read_training_set(dbt.ref("purchase_training_set"), settings),
+        propensity.open_training_set(dbt.ref("purchase_training_set"), settings),
         settings,
         built_at=datetime.now(UTC).replace(tzinfo=None),
     )
