@@ -115,12 +115,15 @@ def evaluate_time_split(
     methods: tuple[str, ...] = recommend.METHODS,
     candidate_product_ids: np.ndarray | None = None,
     catalog: tuple[np.ndarray, np.ndarray] | None = None,
+    excluded_user_ids: np.ndarray | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> EvaluationResult:
     """Train every method on the entries before ``cutoff_day``, test on purchases after.
 
     ``catalog`` is (product_id, category) for the favourite-categories baseline, which is
-    left out without it.
+    left out without it. ``excluded_user_ids`` (e.g. customers suppressed by their consent)
+    are never evaluated: no list is made for them and their test purchases do not count;
+    their interactions still train the models, as they count in every other aggregate.
     """
     if catalog is None:
         methods = tuple(name for name in methods if name != recommend.FAVOURITE_CATEGORIES)
@@ -134,6 +137,8 @@ def evaluate_time_split(
     last_train_day = cutoff - np.timedelta64(1, "D")
     plain = build_interactions(train_log)
     known_user = np.isin(test.user_id, plain.user_ids)
+    if excluded_user_ids is not None:
+        known_user &= ~np.isin(test.user_id, np.asarray(excluded_user_ids, dtype=np.int64))
     test_user, test_product = test.user_id[known_user], test.product_id[known_user]
     bought_before = plain.purchased.tocoo()
     bought_keys = pair_keys(plain.user_ids[bought_before.row], plain.product_ids[bought_before.col])

@@ -251,6 +251,32 @@ def test_evaluate_time_split_trains_before_the_cutoff_and_tests_new_purchases_af
     assert result.by_method["most_popular"].hits == 0
 
 
+def test_evaluation_leaves_out_excluded_users_but_still_trains_on_them() -> None:
+    # Users 1 and 2 buy a new product after the cutoff; user 2 is excluded (suppressed by
+    # consent). User 2's history still shapes the model: without it, 10 and 11 never
+    # co-occur and user 1's only candidate by co-occurrence is gone.
+    log = make_log(
+        [
+            (1, 10, 1.0, 0, 0),
+            (2, 10, 1.0, 0, 0),
+            (2, 11, 1.0, 0, 1),
+            (1, 11, 5.0, 1, 5),
+            (2, 12, 5.0, 1, 5),
+        ]
+    )
+    cutoff = DAY + np.timedelta64(5, "D")
+    everyone = evaluation.evaluate_time_split(log, cutoff, RecommenderSettings(k=1))
+    assert everyone.by_method["item_item_cosine"].users == 2
+    result = evaluation.evaluate_time_split(
+        log, cutoff, RecommenderSettings(k=1), excluded_user_ids=np.array([2])
+    )
+    assert result.test_purchases == 1
+    assert result.train_users == 2
+    for metrics in result.by_method.values():
+        assert metrics.users == 1
+    assert result.by_method["item_item_cosine"].hits == 1
+
+
 def test_evaluation_rewards_co_occurrence_the_baseline_cannot_see() -> None:
     # Two tastes: 10 users browse four of products 0..4 each, 30 users buy products 5..9 (the
     # most popular). After the cutoff each of the 10 buys the one of 0..4 they had not seen:
