@@ -24,6 +24,7 @@ from pipeline_ml import recommend
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import (
     InteractionLog,
+    Interactions,
     Recommendations,
     build_interactions,
     pair_keys,
@@ -133,17 +134,9 @@ def evaluate_time_split(
     train_log = log.select(log.day < cutoff)
     if len(train_log) == 0:
         raise InputError("no interactions before the cutoff to train the recommendations on")
-    test = log.select((log.day >= cutoff) & (log.purchases > 0))
     last_train_day = cutoff - np.timedelta64(1, "D")
     plain = build_interactions(train_log)
-    known_user = np.isin(test.user_id, plain.user_ids)
-    if excluded_user_ids is not None:
-        known_user &= ~np.isin(test.user_id, np.asarray(excluded_user_ids, dtype=np.int64))
-    test_user, test_product = test.user_id[known_user], test.product_id[known_user]
-    bought_before = plain.purchased.tocoo()
-    bought_keys = pair_keys(plain.user_ids[bought_before.row], plain.product_ids[bought_before.col])
-    new_purchase = ~np.isin(pair_keys(test_user, test_product), bought_keys)
-    test_user, test_product = test_user[new_purchase], test_product[new_purchase]
+    test_user, test_product = new_purchases_after(log, cutoff, plain, excluded_user_ids)
     evaluated_rows = np.searchsorted(plain.user_ids, np.unique(test_user))
     candidates = (
         None if candidate_product_ids is None else np.isin(plain.product_ids, candidate_product_ids)
@@ -178,6 +171,26 @@ def evaluate_time_split(
         candidate_products=int(plain.n_products if candidates is None else candidates.sum()),
         by_method=by_method,
     )
+
+
+def new_purchases_after(
+    log: InteractionLog,
+    cutoff: np.datetime64,
+    train: Interactions,
+    excluded_user_ids: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(user_id, product_id) of the test purchases: from ``cutoff`` on, by users of the
+    training matrices ``train``, of products they had not bought before, less the
+    ``excluded_user_ids``. Pairs may repeat (one per log entry)."""
+    test = log.select((log.day >= cutoff) & (log.purchases > 0))
+    known_user = np.isin(test.user_id, train.user_ids)
+    if excluded_user_ids is not None:
+        known_user &= ~np.isin(test.user_id, np.asarray(excluded_user_ids, dtype=np.int64))
+    test_user, test_product = test.user_id[known_user], test.product_id[known_user]
+    bought_before = train.purchased.tocoo()
+    bought_keys = pair_keys(train.user_ids[bought_before.row], train.product_ids[bought_before.col])
+    new_purchase = ~np.isin(pair_keys(test_user, test_product), bought_keys)
+    return test_user[new_purchase], test_product[new_purchase]
 
 
 def split_cutoff(log: InteractionLog, test_days: int) -> tuple[np.datetime64, np.datetime64]:
