@@ -30,6 +30,7 @@ from pipeline_ml.interactions import (
     pair_keys,
 )
 from pipeline_ml.recommend import RecommenderSettings
+from pipeline_ml.sessions import SessionLog
 from pipeline_ml.similarity import DEFAULT_MAX_BLOCK_NONZEROS
 
 
@@ -117,17 +118,21 @@ def evaluate_time_split(
     candidate_product_ids: np.ndarray | None = None,
     catalog: tuple[np.ndarray, np.ndarray] | None = None,
     excluded_user_ids: np.ndarray | None = None,
+    session_log: SessionLog | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> EvaluationResult:
     """Train every method on the entries before ``cutoff_day``, test on purchases after.
 
     ``catalog`` is (product_id, category) for the favourite-categories baseline, which is
-    left out without it. ``excluded_user_ids`` (e.g. customers suppressed by their consent)
+    left out without it, as the session mixture is without ``session_log`` (its visits before
+    the cutoff train it). ``excluded_user_ids`` (e.g. customers suppressed by their consent)
     are never evaluated: no list is made for them and their test purchases do not count;
     their interactions still train the models, as they count in every other aggregate.
     """
     if catalog is None:
         methods = tuple(name for name in methods if name != recommend.FAVOURITE_CATEGORIES)
+    if catalog is None or session_log is None:
+        methods = tuple(name for name in methods if name != recommend.SESSION_MIXTURE)
     if len(log) == 0:
         raise InputError("no interactions to evaluate the recommendations on")
     cutoff = np.datetime64(cutoff_day, "D")
@@ -142,6 +147,7 @@ def evaluate_time_split(
         None if candidate_product_ids is None else np.isin(plain.product_ids, candidate_product_ids)
     )
     category = None if catalog is None else recommend.category_codes(plain.product_ids, *catalog)
+    train_sessions = None if session_log is None else session_log.select(session_log.day < cutoff)
     by_method: dict[str, RankingMetrics] = {}
     for method in methods:
         half_life = settings.half_life(method)
@@ -159,6 +165,7 @@ def evaluate_time_split(
             product_category=category,
             candidates=candidates,
             users=evaluated_rows,
+            session_log=train_sessions,
             max_block_nonzeros=max_block_nonzeros,
         )
         by_method[method] = ranking_metrics(recommendations, test_user, test_product, k=settings.k)

@@ -8,7 +8,7 @@ and tests on the holdout's new purchases of the customers who may be personalise
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline_ml import consent, evaluation, interactions
+from pipeline_ml import consent, evaluation, interactions, sessions
 from pipeline_ml.settings import as_int, recommender_settings
 
 
@@ -40,6 +40,7 @@ def model(dbt: Any, session: Any) -> Any:
         catalog=(products["product_id"], products["category"]),
         # Privacy: suppressed customers get no list, so they are not evaluated either.
         excluded_user_ids=consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of")),
+        session_log=sessions.read_session_log(dbt.ref("session_product_events")),
     )
     return evaluation.evaluation_table(
         result,
