@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from pipeline_ml import baselines, evaluation, recommend
+from pipeline_ml import baselines, evaluation, recommend, sessions
 from pipeline_ml import interactions as upi
 from pipeline_ml import similarity as cf
 from pipeline_ml.errors import InputError
@@ -387,8 +387,9 @@ def test_evaluation_on_a_tiny_shop_with_a_known_answer() -> None:
         TINY, DAY + np.timedelta64(5, "D"), RecommenderSettings(k=1), catalog=TINY_CATALOG
     )
     by_method = result.by_method
-    assert set(by_method) == set(recommend.METHODS)
-    for name in recommend.MODELS:
+    # No session log: the session mixture is left out.
+    assert set(by_method) == set(recommend.METHODS) - {recommend.SESSION_MIXTURE}
+    for name in (recommend.PLAIN_ITEM_ITEM, recommend.TUNED_ITEM_ITEM):
         metrics = by_method[name]
         assert (metrics.users, metrics.hits, metrics.recall, metrics.ndcg) == (2, 2, 1.0, 1.0)
     assert by_method["most_popular"].hits == 0  # 20 for both
@@ -459,3 +460,81 @@ def test_unknown_method_and_bad_settings_raise_input_errors() -> None:
     assert recommend.model_version("random", RecommenderSettings()) != recommend.model_version(
         "random", RecommenderSettings(seed=1)
     )
+
+
+def _session_log(rows: list[tuple[int, int, int, int, bool, bool, bool]]) -> sessions.SessionLog:
+    """rows of (user, session, product, hour, is_anchor, is_bought, is_purchased)."""
+    user, session, product, hour, anchor, bought, purchased = (
+        np.array(column) for column in zip(*rows, strict=True)
+    )
+    started = np.datetime64("2026-10-01T00:00:00", "s") + hour.astype("timedelta64[h]")
+    return sessions.SessionLog(
+        user_id=user.astype(np.int64),
+        session=session.astype(np.int64),
+        product_id=product.astype(np.int64),
+        started_at=started,
+        day=started.astype("datetime64[D]"),
+        is_anchor=anchor.astype(bool),
+        is_bought=bought.astype(bool),
+        is_purchased=purchased.astype(bool),
+    )
+
+
+def test_session_mixture_scores_by_hand() -> None:
+    # Visit 0 (user 1): anchor 10 bought, 11 viewed. Visit 1 (user 2): anchor 11 bought, 12
+    # carted. One category. By hand (docs of pipeline_ml.sessions):
+    #   ALIKE rows: 10 -> {11: 1}, 11 -> {10: .5, 12: .5}, 12 -> {11: 1}
+    #   (cosine x sessions ** 0.5: 10->11 = 1/sqrt2 * sqrt2, 11->10 = 11->12 = 1/sqrt2);
+    #   BUY: 11 -> {12: 1}; anchor share a = 2 / 3 (of 3 bought rows, 2 are anchors);
+    #   taste = buyers + 0.1 = [1.1, 1.1, 0.1] / 2.3.
+    # User 1 (last anchor and purchase 10): start = 0.3 x ALIKE[10] + 0.6 x taste
+    #   = [.28696, .58696, .02609]; start @ ALIKE = [.29348, .31304, .29348];
+    #   start @ BUY = [0, 0, .58696]; score = 2/3 start + 1/3 (0.2 ALIKE + 0.8 BUY part)
+    #   = [.21087, .41217, .19348] -> 10 was bought: [11, 12].
+    # User 2 (last anchor and purchase 11): start = 0.1 x BUY[11] + 0.3 x ALIKE[11] + 0.6 x
+    #   taste = [.43696, .28696, .27609] -> score [.30087, ., .27015] -> [10, 12].
+    log = _session_log(
+        [
+            (1, 0, 10, 0, True, True, True),
+            (1, 0, 11, 0, False, False, False),
+            (2, 1, 11, 5, True, True, True),
+            (2, 1, 12, 5, False, True, False),
+        ]
+    )
+    interactions = upi.build_interactions(
+        make_log([(1, 10, 3.0, 1, 0), (1, 11, 1.0, 0, 0), (2, 11, 3.0, 1, 0), (2, 12, 2.0, 0, 0)])
+    )
+    result = sessions.recommend_session_mixture(interactions, log, np.zeros(3, dtype=np.int64), k=5)
+    assert result.user_id.tolist() == [1, 1, 2, 2]
+    assert result.product_id.tolist() == [11, 12, 10, 12]
+    np.testing.assert_allclose(result.score, [0.41217, 0.19348, 0.30087, 0.27015], atol=5e-5)
+
+
+def test_session_mixture_follows_up_the_last_purchase() -> None:
+    # Ten visits anchored at 10 end in carting 11, never bought by itself; 10 (11 buyers)
+    # and 12 (5 buyers) sell more. A user whose last purchase is 10 gets 11 first; a user
+    # who bought nothing and only viewed 13 (seen with nothing else) gets the category's
+    # best-seller, 10.
+    rows = []
+    for visit in range(10):
+        rows += [(100 + visit, visit, 10, visit, True, True, True)]
+        rows += [(100 + visit, visit, 11, visit, False, True, False)]
+    rows += [(1, 20, 10, 30, True, True, True), (2, 21, 13, 30, True, False, False)]
+    log = _session_log(rows)
+    entries = [(user, 12, 3.0, 1, 0) for user in range(200, 205)]
+    entries += [(100 + visit, 10, 3.0, 1, 0) for visit in range(10)]
+    entries += [(100 + visit, 11, 2.0, 0, 0) for visit in range(10)]
+    entries += [(1, 10, 3.0, 1, 1), (2, 13, 1.0, 0, 1)]
+    interactions = upi.build_interactions(make_log(entries))
+    rows_of = {int(user): row for row, user in enumerate(interactions.user_ids)}
+    result = sessions.recommend_session_mixture(
+        interactions,
+        log,
+        np.zeros(interactions.n_products, dtype=np.int64),
+        k=1,
+        users=np.array([rows_of[1], rows_of[2]]),
+    )
+    assert dict(zip(result.user_id.tolist(), result.product_id.tolist(), strict=True)) == {
+        1: 11,
+        2: 10,
+    }
