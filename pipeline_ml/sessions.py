@@ -79,20 +79,31 @@ class SessionLog:
 
 
 def read_session_log(relation: object) -> SessionLog:
-    """The log of a ``session_product_events`` relation (or an Arrow table of it)."""
-    if not isinstance(relation, pa.Table):
-        relation = relation.project(", ".join(SESSION_COLUMNS)).order(  # type: ignore[attr-defined]
-            "session_id, product_id"
-        )
-    table = arrow_table(relation)
-    missing = [column for column in SESSION_COLUMNS if column not in table.column_names]
+    """The log of a ``session_product_events`` relation (or an Arrow table of it).
+
+    Sessions are numbered in SQL (dense rank of session_id), so no session id string
+    reaches Python; rows come sorted by (session, product), independent of scan order.
+    """
+    names = relation.column_names if isinstance(relation, pa.Table) else relation.columns  # type: ignore[attr-defined]
+    needed = [name for name in SESSION_COLUMNS if name != "session_id"]
+    missing = [name for name in needed if name not in names]
+    if "session" not in names and "session_id" not in names:
+        missing.append("session_id")
     if missing:
         raise InputError(f"sessions need a column {missing[0]!r}", column=missing[0])
+    if not isinstance(relation, pa.Table):
+        relation = relation.project(  # type: ignore[attr-defined]
+            f"{', '.join(needed)}, dense_rank() over (order by session_id) - 1 as session"
+        ).order("session, product_id")
+    table = arrow_table(relation)
 
     def column(name: str) -> np.ndarray:
         return table.column(name).to_numpy(zero_copy_only=False)
 
-    _, session = np.unique(column("session_id").astype(str), return_inverse=True)
+    if "session" in table.column_names:
+        session = column("session")
+    else:
+        _, session = np.unique(column("session_id").astype(str), return_inverse=True)
     return SessionLog(
         user_id=column("user_id").astype(np.int64),
         session=session.astype(np.int64),

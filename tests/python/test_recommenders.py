@@ -538,3 +538,29 @@ def test_session_mixture_follows_up_the_last_purchase() -> None:
         1: 11,
         2: 10,
     }
+
+
+def test_read_session_log_numbers_sessions_in_sql() -> None:
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table session_product_events as
+        select * from (values
+            (2, 'b-1', 11, timestamp '2026-10-02 10:00', date '2026-10-02', false, true, false),
+            (1, 'a-7', 10, timestamp '2026-10-01 09:00', date '2026-10-01', true, true, true),
+            (2, 'b-1', 10, timestamp '2026-10-02 10:00', date '2026-10-02', true, false, false)
+        ) as t (user_id, session_id, product_id, session_started_at, session_date, is_anchor,
+                is_bought, is_purchased)
+        """
+    )
+    log = sessions.read_session_log(con.table("session_product_events"))
+    assert log.session.tolist() == [0, 1, 1]
+    assert log.product_id.tolist() == [10, 10, 11]
+    assert log.user_id.tolist() == [1, 2, 2]
+    assert log.is_anchor.tolist() == [True, True, False]
+    assert log.is_bought.tolist() == [True, False, True]
+    assert log.day.tolist()[1] == np.datetime64("2026-10-02", "D").tolist()
+    with pytest.raises(InputError, match="is_anchor"):
+        sessions.read_session_log(
+            con.sql("select * exclude (is_anchor) from session_product_events")
+        )
