@@ -40,7 +40,7 @@ from ingest.generate import activity, tastes
 from ingest.generate.catalog import build_catalog, build_users
 from ingest.generate.config import GenerateConfig, rng_for
 from ingest.settings import resolve
-from pipeline_ml import evaluation, interactions, recommend
+from pipeline_ml import evaluation, interactions, recommend, sessions
 from pipeline_ml.similarity import top_k_of_rows
 
 LOG_SQL = """
@@ -73,6 +73,12 @@ def read_split(database: Path, split: str, days: int) -> tuple[np.datetime64, di
             "select product_id, category from intermediate.int_products_current"
             " where is_in_latest_snapshot"
         ).fetchnumpy()
+        visits = sessions.read_session_log(
+            con.sql(
+                "select * from features.session_product_events where session_date < $end",
+                params={"end": cutoff + timedelta(days=days)},
+            )
+        )
         suppressed = con.execute(
             "select customer_id from intermediate.int_customers_consent_as_of where is_suppressed"
         ).fetchnumpy()["customer_id"]
@@ -84,7 +90,8 @@ def read_split(database: Path, split: str, days: int) -> tuple[np.datetime64, di
         day=rows["day"].astype("datetime64[D]"),
     )
     products = (catalog["product_id"].astype(np.int64), catalog["category"])
-    return np.datetime64(cutoff, "D"), {"log": log, "catalog": products, "suppressed": suppressed}
+    inputs = {"log": log, "catalog": products, "suppressed": suppressed, "sessions": visits}
+    return np.datetime64(cutoff, "D"), inputs
 
 
 def simulate_week(config: GenerateConfig, first_day: int, replicates: int, redraw_staple: bool):
@@ -169,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         candidate_product_ids=inputs["catalog"][0],
         catalog=inputs["catalog"],
         excluded_user_ids=suppressed,
+        session_log=inputs["sessions"],
     )
     train = interactions.build_interactions(log.select(log.day < cutoff))
     test_user, test_product = evaluation.new_purchases_after(log, cutoff, train, suppressed)

@@ -75,6 +75,7 @@ def test_the_ceiling_script_ranks_the_oracle_above_the_baselines(
         "oracle_without_staple",
         "item_item_cosine",
         "item_item_tuned",
+        "session_mixture",
         "most_popular",
         "favourite_categories_popular",
         "random",
