@@ -205,7 +205,8 @@ def recommend_session_mixture(
     allowed = np.ones(n_products, bool) if candidates is None else np.asarray(candidates, bool)
     rows_to_score = np.arange(n_users) if users is None else np.asarray(users)
     parts = []
-    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 3)
+    # About eight dense users x products arrays are alive at once per chunk.
+    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 8)
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         chunk = rows_to_score[start:stop]
         strength = (interactions.strength[chunk] @ membership).toarray() + CATEGORY_PRIOR
