@@ -37,7 +37,7 @@ from pipeline_ml.similarity import (
     DEFAULT_MAX_BLOCK_NONZEROS,
     item_similarity,
     row_chunks,
-    top_k_of_rows,
+    top_k_per_row,
 )
 
 FOLLOW_UP_WEIGHT = 0.1
@@ -133,6 +133,22 @@ def _latest(rows: np.ndarray, cols: np.ndarray, time: np.ndarray, shape: tuple[i
     return sparse.csr_matrix((np.ones(keep.shape[0]), (rows[keep], cols[keep])), shape=shape)
 
 
+def _top_k_dense(score: np.ndarray, k: int):
+    """(rows, cols, values, ranks) of each row's k largest positive scores of a dense block,
+    ties broken by the smaller column: one partition per block finds each row's k-th value,
+    so only the entries at or above it reach the sort."""
+    n_cols = score.shape[1]
+    if n_cols > k:
+        kth = np.partition(score, n_cols - k, axis=1)[:, n_cols - k]
+        keep = (score >= kth[:, None]) & (score > 0)
+    else:
+        keep = score > 0
+    rows, cols = np.nonzero(keep)
+    values = score[rows, cols]
+    order, rank = top_k_per_row(rows, cols, values, k)
+    return rows[order], cols[order], values[order], rank
+
+
 def recommend_session_mixture(
     interactions: Interactions,
     sessions: SessionLog,
@@ -225,6 +241,6 @@ def recommend_session_mixture(
         )
         score[:, ~allowed] = 0.0
         score[interactions.purchased[chunk].toarray() > 0] = 0.0
-        r, c, v, rank = top_k_of_rows(sparse.csr_matrix(score), k)
+        r, c, v, rank = _top_k_dense(score, k)
         parts.append((interactions.user_ids[chunk[r]], rank, interactions.product_ids[c], v))
     return Recommendations.concatenate(parts)
