@@ -2,7 +2,8 @@
 
 Trains every model and baseline on features.user_product_interactions before the holdout
 and tests on the holdout's new purchases of the customers who may be personalised
-(consent-suppressed customers are not evaluated; erased ones have no data left). Thin: the logic lives in pipeline_ml.evaluation.
+(consent-suppressed customers are not evaluated; erased ones have no data left). Thin: the
+logic lives in pipeline_ml.evaluation.
 """
 
 from datetime import UTC, datetime
