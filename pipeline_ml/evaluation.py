@@ -24,11 +24,13 @@ from pipeline_ml import recommend
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import (
     InteractionLog,
+    Interactions,
     Recommendations,
     build_interactions,
     pair_keys,
 )
 from pipeline_ml.recommend import RecommenderSettings
+from pipeline_ml.sessions import SessionLog
 from pipeline_ml.similarity import DEFAULT_MAX_BLOCK_NONZEROS
 
 
@@ -115,35 +117,37 @@ def evaluate_time_split(
     methods: tuple[str, ...] = recommend.METHODS,
     candidate_product_ids: np.ndarray | None = None,
     catalog: tuple[np.ndarray, np.ndarray] | None = None,
+    excluded_user_ids: np.ndarray | None = None,
+    session_log: SessionLog | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> EvaluationResult:
     """Train every method on the entries before ``cutoff_day``, test on purchases after.
 
     ``catalog`` is (product_id, category) for the favourite-categories baseline, which is
-    left out without it.
+    left out without it, as the session mixture is without ``session_log`` (its visits before
+    the cutoff train it). ``excluded_user_ids`` (e.g. customers suppressed by their consent)
+    are never evaluated: no list is made for them and their test purchases do not count;
+    their interactions still train the models, as they count in every other aggregate.
     """
     if catalog is None:
         methods = tuple(name for name in methods if name != recommend.FAVOURITE_CATEGORIES)
+    if catalog is None or session_log is None:
+        methods = tuple(name for name in methods if name != recommend.SESSION_MIXTURE)
     if len(log) == 0:
         raise InputError("no interactions to evaluate the recommendations on")
     cutoff = np.datetime64(cutoff_day, "D")
     train_log = log.select(log.day < cutoff)
     if len(train_log) == 0:
         raise InputError("no interactions before the cutoff to train the recommendations on")
-    test = log.select((log.day >= cutoff) & (log.purchases > 0))
     last_train_day = cutoff - np.timedelta64(1, "D")
     plain = build_interactions(train_log)
-    known_user = np.isin(test.user_id, plain.user_ids)
-    test_user, test_product = test.user_id[known_user], test.product_id[known_user]
-    bought_before = plain.purchased.tocoo()
-    bought_keys = pair_keys(plain.user_ids[bought_before.row], plain.product_ids[bought_before.col])
-    new_purchase = ~np.isin(pair_keys(test_user, test_product), bought_keys)
-    test_user, test_product = test_user[new_purchase], test_product[new_purchase]
+    test_user, test_product = new_purchases_after(log, cutoff, plain, excluded_user_ids)
     evaluated_rows = np.searchsorted(plain.user_ids, np.unique(test_user))
     candidates = (
         None if candidate_product_ids is None else np.isin(plain.product_ids, candidate_product_ids)
     )
     category = None if catalog is None else recommend.category_codes(plain.product_ids, *catalog)
+    train_sessions = None if session_log is None else session_log.select(session_log.day < cutoff)
     by_method: dict[str, RankingMetrics] = {}
     for method in methods:
         half_life = settings.half_life(method)
@@ -161,6 +165,7 @@ def evaluate_time_split(
             product_category=category,
             candidates=candidates,
             users=evaluated_rows,
+            session_log=train_sessions,
             max_block_nonzeros=max_block_nonzeros,
         )
         by_method[method] = ranking_metrics(recommendations, test_user, test_product, k=settings.k)
@@ -173,6 +178,26 @@ def evaluate_time_split(
         candidate_products=int(plain.n_products if candidates is None else candidates.sum()),
         by_method=by_method,
     )
+
+
+def new_purchases_after(
+    log: InteractionLog,
+    cutoff: np.datetime64,
+    train: Interactions,
+    excluded_user_ids: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(user_id, product_id) of the test purchases: from ``cutoff`` on, by users of the
+    training matrices ``train``, of products they had not bought before, less the
+    ``excluded_user_ids``. Pairs may repeat (one per log entry)."""
+    test = log.select((log.day >= cutoff) & (log.purchases > 0))
+    known_user = np.isin(test.user_id, train.user_ids)
+    if excluded_user_ids is not None:
+        known_user &= ~np.isin(test.user_id, np.asarray(excluded_user_ids, dtype=np.int64))
+    test_user, test_product = test.user_id[known_user], test.product_id[known_user]
+    bought_before = train.purchased.tocoo()
+    bought_keys = pair_keys(train.user_ids[bought_before.row], train.product_ids[bought_before.col])
+    new_purchase = ~np.isin(pair_keys(test_user, test_product), bought_keys)
+    return test_user[new_purchase], test_product[new_purchase]
 
 
 def split_cutoff(log: InteractionLog, test_days: int) -> tuple[np.datetime64, np.datetime64]:

@@ -1,4 +1,5 @@
-"""The recommenders by name: item-item models (plain and tuned) and the baselines.
+"""The recommenders by name: item-item models (plain and tuned), the session mixture
+(``sessions``) and the baselines.
 
 ``fit_and_recommend(name, interactions, ...)`` is the one switch the evaluation and the
 ``product_recommendations`` model share, so the method that wins the evaluation is exactly
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from pipeline_ml import baselines, similarity
+from pipeline_ml import baselines, sessions, similarity
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import (
     InteractionLog,
@@ -28,10 +29,11 @@ from pipeline_ml.similarity import DEFAULT_MAX_BLOCK_NONZEROS
 
 PLAIN_ITEM_ITEM = "item_item_cosine"
 TUNED_ITEM_ITEM = "item_item_tuned"
+SESSION_MIXTURE = "session_mixture"
 MOST_POPULAR = "most_popular"
 FAVOURITE_CATEGORIES = "favourite_categories_popular"
 RANDOM = "random"
-MODELS: tuple[str, ...] = (PLAIN_ITEM_ITEM, TUNED_ITEM_ITEM)
+MODELS: tuple[str, ...] = (PLAIN_ITEM_ITEM, TUNED_ITEM_ITEM, SESSION_MIXTURE)
 BASELINES: tuple[str, ...] = (MOST_POPULAR, FAVOURITE_CATEGORIES, RANDOM)
 METHODS: tuple[str, ...] = MODELS + BASELINES
 
@@ -69,7 +71,7 @@ def model_version(method: str, settings: RecommenderSettings) -> str:
     from pipeline_ml import evaluation, interactions
 
     digest = hashlib.sha256()
-    for module in (interactions, similarity, baselines, evaluation):
+    for module in (interactions, similarity, baselines, evaluation, sessions):
         digest.update(inspect.getsource(module).encode())
     digest.update(inspect.getsource(fit_and_recommend).encode())
     digest.update(json.dumps({"method": method, **asdict(settings)}, sort_keys=True).encode())
@@ -84,13 +86,15 @@ def fit_and_recommend(
     product_category: np.ndarray | None = None,
     candidates: np.ndarray | None = None,
     users: np.ndarray | None = None,
+    session_log: sessions.SessionLog | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> Recommendations:
     """Top-k lists of ``method`` for ``users`` (row indices; default every user).
 
     ``interactions`` must already carry the method's time decay (see ``half_life``).
     ``product_category`` (a code per product column) is needed by the favourite-categories
-    baseline only.
+    baseline and the session mixture, ``session_log`` (the visits up to the same day as
+    ``interactions``) by the session mixture only.
     """
     settings.validate()
     shared = {
@@ -99,6 +103,12 @@ def fit_and_recommend(
         "users": users,
         "max_block_nonzeros": max_block_nonzeros,
     }
+    if method == SESSION_MIXTURE:
+        if product_category is None or session_log is None:
+            raise InputError("the session mixture needs product categories and sessions")
+        return sessions.recommend_session_mixture(
+            interactions, session_log, product_category, **shared
+        )
     if method in MODELS:
         exponent = settings.popularity_exponent if method == TUNED_ITEM_ITEM else 0.0
         matrix = similarity.item_similarity(
@@ -146,10 +156,12 @@ def recommend_everyone(
     *,
     reference_day: object,
     catalog: tuple[np.ndarray, np.ndarray],
+    session_log: sessions.SessionLog | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> Recommendations:
     """Fit ``method`` on the whole log (decayed to ``reference_day``, the as_of day) and
     recommend to every user in it, from the products of ``catalog`` (product_id, category).
+    ``session_log``: the visits up to as_of (the session mixture needs them).
     """
     if method not in METHODS:
         raise InputError(f"unknown recommendation method {method!r}")
@@ -165,5 +177,6 @@ def recommend_everyone(
         settings,
         product_category=category_codes(fitted.product_ids, product_ids, categories),
         candidates=np.isin(fitted.product_ids, product_ids),
+        session_log=session_log,
         max_block_nonzeros=max_block_nonzeros,
     )

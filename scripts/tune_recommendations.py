@@ -4,7 +4,8 @@ The test split of `marts.recommendation_metrics` holds out the last
 `recommendation_test_days` days. The validation split is the same evaluation one holdout
 earlier: the build's `as_of` moved back to the end of the day before the test holdout, so the
 validation holdout ends where the test holdout starts and no test-window event is seen. For
-each grid point this script rebuilds `int_as_of`, `features.user_product_interactions` and
+each grid point this script rebuilds `int_as_of`, `features.user_product_interactions`,
+`features.session_product_events` and
 `marts.recommendation_metrics` with those vars (in-process dbtRunner) in a *copy* of the
 warehouse (the warehouse itself is only read), and prints one line per grid point: the
 best model, its hit rate at k and its lift over the best baseline.
@@ -32,7 +33,7 @@ import duckdb
 
 from ingest.settings import resolve
 
-MODELS = "int_as_of user_product_interactions recommendation_metrics"
+MODELS = "int_as_of user_product_interactions session_product_events recommendation_metrics"
 
 
 def holdout_start(database: Path) -> date:

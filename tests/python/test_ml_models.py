@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline_ml import consent, interactions, propensity, recommend
+from pipeline_ml import consent, interactions, propensity, recommend, sessions
 from pipeline_ml.recommend import RecommenderSettings
 
 HORIZON_DAYS = 7  # the default of the purchase_label_horizon_days var
@@ -210,6 +210,7 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
             " where is_in_latest_snapshot"
         ).fetchnumpy()
         as_of_day = as_of.fetchall()[0][0]
+        session_log = sessions.read_session_log(con.table("features.session_product_events"))
         suppressed = consent.suppressed_user_ids(
             con.table("intermediate.int_customers_consent_as_of")
         )
@@ -220,6 +221,7 @@ def test_recommendations_rebuild_identically_in_process(built_warehouse) -> None
         settings,
         reference_day=as_of_day,
         catalog=(catalog["product_id"], catalog["category"]),
+        session_log=session_log,
     )
     # The model leaves out customers who opted out (docs/privacy.md).
     again_arrow = consent.without_users(again.to_arrow(), suppressed)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from pipeline_ml import baselines, evaluation, recommend
+from pipeline_ml import baselines, evaluation, recommend, sessions
 from pipeline_ml import interactions as upi
 from pipeline_ml import similarity as cf
 from pipeline_ml.errors import InputError
@@ -251,6 +251,32 @@ def test_evaluate_time_split_trains_before_the_cutoff_and_tests_new_purchases_af
     assert result.by_method["most_popular"].hits == 0
 
 
+def test_evaluation_leaves_out_excluded_users_but_still_trains_on_them() -> None:
+    # Users 1 and 2 buy a new product after the cutoff; user 2 is excluded (suppressed by
+    # consent). User 2's history still shapes the model: without it, 10 and 11 never
+    # co-occur and user 1's only candidate by co-occurrence is gone.
+    log = make_log(
+        [
+            (1, 10, 1.0, 0, 0),
+            (2, 10, 1.0, 0, 0),
+            (2, 11, 1.0, 0, 1),
+            (1, 11, 5.0, 1, 5),
+            (2, 12, 5.0, 1, 5),
+        ]
+    )
+    cutoff = DAY + np.timedelta64(5, "D")
+    everyone = evaluation.evaluate_time_split(log, cutoff, RecommenderSettings(k=1))
+    assert everyone.by_method["item_item_cosine"].users == 2
+    result = evaluation.evaluate_time_split(
+        log, cutoff, RecommenderSettings(k=1), excluded_user_ids=np.array([2])
+    )
+    assert result.test_purchases == 1
+    assert result.train_users == 2
+    for metrics in result.by_method.values():
+        assert metrics.users == 1
+    assert result.by_method["item_item_cosine"].hits == 1
+
+
 def test_evaluation_rewards_co_occurrence_the_baseline_cannot_see() -> None:
     # Two tastes: 10 users browse four of products 0..4 each, 30 users buy products 5..9 (the
     # most popular). After the cutoff each of the 10 buys the one of 0..4 they had not seen:
@@ -361,8 +387,9 @@ def test_evaluation_on_a_tiny_shop_with_a_known_answer() -> None:
         TINY, DAY + np.timedelta64(5, "D"), RecommenderSettings(k=1), catalog=TINY_CATALOG
     )
     by_method = result.by_method
-    assert set(by_method) == set(recommend.METHODS)
-    for name in recommend.MODELS:
+    # No session log: the session mixture is left out.
+    assert set(by_method) == set(recommend.METHODS) - {recommend.SESSION_MIXTURE}
+    for name in (recommend.PLAIN_ITEM_ITEM, recommend.TUNED_ITEM_ITEM):
         metrics = by_method[name]
         assert (metrics.users, metrics.hits, metrics.recall, metrics.ndcg) == (2, 2, 1.0, 1.0)
     assert by_method["most_popular"].hits == 0  # 20 for both
@@ -433,3 +460,107 @@ def test_unknown_method_and_bad_settings_raise_input_errors() -> None:
     assert recommend.model_version("random", RecommenderSettings()) != recommend.model_version(
         "random", RecommenderSettings(seed=1)
     )
+
+
+def _session_log(rows: list[tuple[int, int, int, int, bool, bool, bool]]) -> sessions.SessionLog:
+    """rows of (user, session, product, hour, is_anchor, is_bought, is_purchased)."""
+    user, session, product, hour, anchor, bought, purchased = (
+        np.array(column) for column in zip(*rows, strict=True)
+    )
+    started = np.datetime64("2026-10-01T00:00:00", "s") + hour.astype("timedelta64[h]")
+    return sessions.SessionLog(
+        user_id=user.astype(np.int64),
+        session=session.astype(np.int64),
+        product_id=product.astype(np.int64),
+        started_at=started,
+        day=started.astype("datetime64[D]"),
+        is_anchor=anchor.astype(bool),
+        is_bought=bought.astype(bool),
+        is_purchased=purchased.astype(bool),
+    )
+
+
+def test_session_mixture_scores_by_hand() -> None:
+    # Visit 0 (user 1): anchor 10 bought, 11 viewed. Visit 1 (user 2): anchor 11 bought, 12
+    # carted. One category. By hand (docs of pipeline_ml.sessions):
+    #   ALIKE rows: 10 -> {11: 1}, 11 -> {10: .5, 12: .5}, 12 -> {11: 1}
+    #   (cosine x sessions ** 0.5: 10->11 = 1/sqrt2 * sqrt2, 11->10 = 11->12 = 1/sqrt2);
+    #   BUY: 11 -> {12: 1}; anchor share a = 2 / 3 (of 3 bought rows, 2 are anchors);
+    #   taste = buyers + 0.1 = [1.1, 1.1, 0.1] / 2.3.
+    # User 1 (last anchor and purchase 10): start = 0.3 x ALIKE[10] + 0.6 x taste
+    #   = [.28696, .58696, .02609]; start @ ALIKE = [.29348, .31304, .29348];
+    #   start @ BUY = [0, 0, .58696]; score = 2/3 start + 1/3 (0.2 ALIKE + 0.8 BUY part)
+    #   = [.21087, .41217, .19348] -> 10 was bought: [11, 12].
+    # User 2 (last anchor and purchase 11): start = 0.1 x BUY[11] + 0.3 x ALIKE[11] + 0.6 x
+    #   taste = [.43696, .28696, .27609] -> score [.30087, ., .27015] -> [10, 12].
+    log = _session_log(
+        [
+            (1, 0, 10, 0, True, True, True),
+            (1, 0, 11, 0, False, False, False),
+            (2, 1, 11, 5, True, True, True),
+            (2, 1, 12, 5, False, True, False),
+        ]
+    )
+    interactions = upi.build_interactions(
+        make_log([(1, 10, 3.0, 1, 0), (1, 11, 1.0, 0, 0), (2, 11, 3.0, 1, 0), (2, 12, 2.0, 0, 0)])
+    )
+    result = sessions.recommend_session_mixture(interactions, log, np.zeros(3, dtype=np.int64), k=5)
+    assert result.user_id.tolist() == [1, 1, 2, 2]
+    assert result.product_id.tolist() == [11, 12, 10, 12]
+    np.testing.assert_allclose(result.score, [0.41217, 0.19348, 0.30087, 0.27015], atol=5e-5)
+
+
+def test_session_mixture_follows_up_the_last_purchase() -> None:
+    # Ten visits anchored at 10 end in carting 11, never bought by itself; 10 (11 buyers)
+    # and 12 (5 buyers) sell more. A user whose last purchase is 10 gets 11 first; a user
+    # who bought nothing and only viewed 13 (seen with nothing else) gets the category's
+    # best-seller, 10.
+    rows = []
+    for visit in range(10):
+        rows += [(100 + visit, visit, 10, visit, True, True, True)]
+        rows += [(100 + visit, visit, 11, visit, False, True, False)]
+    rows += [(1, 20, 10, 30, True, True, True), (2, 21, 13, 30, True, False, False)]
+    log = _session_log(rows)
+    entries = [(user, 12, 3.0, 1, 0) for user in range(200, 205)]
+    entries += [(100 + visit, 10, 3.0, 1, 0) for visit in range(10)]
+    entries += [(100 + visit, 11, 2.0, 0, 0) for visit in range(10)]
+    entries += [(1, 10, 3.0, 1, 1), (2, 13, 1.0, 0, 1)]
+    interactions = upi.build_interactions(make_log(entries))
+    rows_of = {int(user): row for row, user in enumerate(interactions.user_ids)}
+    result = sessions.recommend_session_mixture(
+        interactions,
+        log,
+        np.zeros(interactions.n_products, dtype=np.int64),
+        k=1,
+        users=np.array([rows_of[1], rows_of[2]]),
+    )
+    assert dict(zip(result.user_id.tolist(), result.product_id.tolist(), strict=True)) == {
+        1: 11,
+        2: 10,
+    }
+
+
+def test_read_session_log_numbers_sessions_in_sql() -> None:
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table session_product_events as
+        select * from (values
+            (2, 'b-1', 11, timestamp '2026-10-02 10:00', date '2026-10-02', false, true, false),
+            (1, 'a-7', 10, timestamp '2026-10-01 09:00', date '2026-10-01', true, true, true),
+            (2, 'b-1', 10, timestamp '2026-10-02 10:00', date '2026-10-02', true, false, false)
+        ) as t (user_id, session_id, product_id, session_started_at, session_date, is_anchor,
+                is_bought, is_purchased)
+        """
+    )
+    log = sessions.read_session_log(con.table("session_product_events"))
+    assert log.session.tolist() == [0, 1, 1]
+    assert log.product_id.tolist() == [10, 10, 11]
+    assert log.user_id.tolist() == [1, 2, 2]
+    assert log.is_anchor.tolist() == [True, True, False]
+    assert log.is_bought.tolist() == [True, False, True]
+    assert log.day.tolist()[1] == np.datetime64("2026-10-02", "D").tolist()
+    with pytest.raises(InputError, match="is_anchor"):
+        sessions.read_session_log(
+            con.sql("select * exclude (is_anchor) from session_product_events")
+        )

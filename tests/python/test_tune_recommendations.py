@@ -1,4 +1,5 @@
-"""scripts/tune_recommendations.py: bad input fails with a one-line error and writes nothing.
+"""scripts/tune_recommendations.py: bad input fails with a one-line error and writes nothing;
+scripts/recommendation_ceiling.py runs on the suite warehouse.
 
 Its grid runs dbt on a warehouse copy; that path is exercised by hand (docs/recommendations.md
 gives the command and its figures), not here, to keep the suite lean.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+from conftest import SUITE_DAYS, SUITE_SCALE, SUITE_SEED, Warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCRIPT = PROJECT_DIR / "scripts" / "tune_recommendations.py"
@@ -40,3 +43,42 @@ def test_a_bad_split_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "invalid choice: 'holdout'" in result.stderr
+
+
+def test_the_ceiling_script_ranks_the_oracle_above_the_baselines(
+    built_warehouse: Warehouse,
+) -> None:
+    """scripts/recommendation_ceiling.py on the suite warehouse: the oracle, which replays
+    the generator's hidden state, beats every method; each method gets one line."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "scripts" / "recommendation_ceiling.py"),
+            "--database",
+            str(built_warehouse.database),
+            "--split",
+            "test",
+            *("--scale", str(SUITE_SCALE), "--seed", str(SUITE_SEED), "--days", str(SUITE_DAYS)),
+            *("--replicates", "30"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("split=test cutoff=")
+    rates = {line.split()[0]: float(line.split()[1].split("=")[1]) for line in lines[1:]}
+    assert set(rates) == {
+        "oracle",
+        "oracle_without_staple",
+        "item_item_cosine",
+        "item_item_tuned",
+        "session_mixture",
+        "most_popular",
+        "favourite_categories_popular",
+        "random",
+    }
+    assert rates["oracle"] > max(rates["most_popular"], rates["random"])
+    assert rates["oracle"] >= rates["oracle_without_staple"] - 0.05

@@ -6,7 +6,7 @@ from dbt vars through the model's yml config (_ml__models.yml).
 
 from typing import Any
 
-from pipeline_ml import consent, interactions, recommend
+from pipeline_ml import consent, interactions, recommend, sessions
 from pipeline_ml.settings import as_int, recommender_settings
 
 
@@ -36,6 +36,7 @@ def model(dbt: Any, session: Any) -> Any:
         settings,
         reference_day=as_of_day,
         catalog=(products["product_id"], products["category"]),
+        session_log=sessions.read_session_log(dbt.ref("session_product_events")),
     )
     # Privacy: customers who opted out (do-not-sell, no marketing consent) get none.
     suppressed = consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of"))

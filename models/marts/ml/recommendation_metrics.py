@@ -1,13 +1,15 @@
 """Offline evaluation of the recommenders on a time split: one row per method and build.
 
 Trains every model and baseline on features.user_product_interactions before the holdout
-and tests on the holdout's new purchases. Thin: the logic lives in pipeline_ml.evaluation.
+and tests on the holdout's new purchases of the customers who may be personalised
+(consent-suppressed customers are not evaluated; erased ones have no data left). Thin: the
+logic lives in pipeline_ml.evaluation.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline_ml import evaluation, interactions
+from pipeline_ml import consent, evaluation, interactions, sessions
 from pipeline_ml.settings import as_int, recommender_settings
 
 
@@ -37,6 +39,9 @@ def model(dbt: Any, session: Any) -> Any:
         settings,
         candidate_product_ids=products["product_id"],
         catalog=(products["product_id"], products["category"]),
+        # Privacy: suppressed customers get no list, so they are not evaluated either.
+        excluded_user_ids=consent.suppressed_user_ids(dbt.ref("int_customers_consent_as_of")),
+        session_log=sessions.read_session_log(dbt.ref("session_product_events")),
     )
     return evaluation.evaluation_table(
         result,

@@ -1,0 +1,246 @@
+"""A session-aware recommender: where the user's next visit starts, and what it ends in.
+
+A shop's visits have a shape: a visit starts at an *anchor* product (the first one looked
+at) and ends, if at all, by carting or buying the anchor or a product bought alongside it.
+Where the next visit starts depends on the last one: it resumes the last visit's interest (a
+product like its anchor), follows up the last purchase (a product bought with it), or
+browses the user's categories. ``recommend_session_mixture`` learns the pieces from
+``features.session_product_events`` and the interaction matrices and scores
+
+    start  = w_follow x (last purchase @ BUY) + w_resume x (last anchor @ ALIKE)
+             + (1 - the two weights used) x taste
+    score  = a x start + (1 - a) x (s x start @ ALIKE + (1 - s) x start @ BUY)
+
+- ALIKE: products viewed in the same visits (cosine of the session x product columns,
+  ``ALIKE_NEIGHBOURS`` neighbours, times sessions ** ``ALIKE_POPULARITY``), rows summing to 1;
+- BUY: from a visit's anchor to the other products carted or bought in it, rows summing to 1;
+- a: the share of carted or bought products that are the visit's anchor (learned);
+- taste: the user's share of interaction strength per category times each product's share of
+  its category's buyers;
+- last anchor / last purchase: of the user's latest visit / latest purchase before the cutoff.
+
+The weights (module constants) were chosen on the validation split (docs/recommendations.md).
+Vectorised: sparse products, dense blocks of users x products bounded by max_block_nonzeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+from scipy import sparse
+
+from pipeline_ml.errors import InputError
+from pipeline_ml.interactions import Interactions, Recommendations, arrow_table
+from pipeline_ml.similarity import (
+    DEFAULT_MAX_BLOCK_NONZEROS,
+    item_similarity,
+    row_chunks,
+    top_k_per_row,
+)
+
+FOLLOW_UP_WEIGHT = 0.1
+RESUME_WEIGHT = 0.3
+ALIKE_SHARE = 0.2
+ALIKE_NEIGHBOURS = 30
+ALIKE_POPULARITY = 0.5
+CATEGORY_PRIOR = 0.1  # added to each category's share of a user's strength
+SESSION_COLUMNS = (
+    "user_id",
+    "session_id",
+    "product_id",
+    "session_started_at",
+    "session_date",
+    "is_anchor",
+    "is_bought",
+    "is_purchased",
+)
+
+
+@dataclass(frozen=True)
+class SessionLog:
+    """(session, product) rows: parallel arrays; ``session`` is an integer code."""
+
+    user_id: np.ndarray
+    session: np.ndarray
+    product_id: np.ndarray
+    started_at: np.ndarray  # datetime64[s]
+    day: np.ndarray  # datetime64[D]
+    is_anchor: np.ndarray
+    is_bought: np.ndarray
+    is_purchased: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.user_id.shape[0])
+
+    def select(self, mask: np.ndarray) -> SessionLog:
+        return SessionLog(*(getattr(self, name)[mask] for name in self.__dataclass_fields__))
+
+
+def read_session_log(relation: object) -> SessionLog:
+    """The log of a ``session_product_events`` relation (or an Arrow table of it).
+
+    Sessions are numbered in SQL (dense rank of session_id), so no session id string
+    reaches Python; rows come sorted by (session, product), independent of scan order.
+    """
+    names = relation.column_names if isinstance(relation, pa.Table) else relation.columns  # type: ignore[attr-defined]
+    needed = [name for name in SESSION_COLUMNS if name != "session_id"]
+    missing = [name for name in needed if name not in names]
+    if "session" not in names and "session_id" not in names:
+        missing.append("session_id")
+    if missing:
+        raise InputError(f"sessions need a column {missing[0]!r}", column=missing[0])
+    if not isinstance(relation, pa.Table):
+        relation = relation.project(  # type: ignore[attr-defined]
+            f"{', '.join(needed)}, dense_rank() over (order by session_id) - 1 as session"
+        ).order("session, product_id")
+    table = arrow_table(relation)
+
+    def column(name: str) -> np.ndarray:
+        return table.column(name).to_numpy(zero_copy_only=False)
+
+    if "session" in table.column_names:
+        session = column("session")
+    else:
+        _, session = np.unique(column("session_id").astype(str), return_inverse=True)
+    return SessionLog(
+        user_id=column("user_id").astype(np.int64),
+        session=session.astype(np.int64),
+        product_id=column("product_id").astype(np.int64),
+        started_at=column("session_started_at").astype("datetime64[s]"),
+        day=column("session_date").astype("datetime64[D]"),
+        is_anchor=column("is_anchor").astype(bool),
+        is_bought=column("is_bought").astype(bool),
+        is_purchased=column("is_purchased").astype(bool),
+    )
+
+
+def _row_normalised(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    matrix = sparse.csr_matrix(matrix, dtype=np.float64)
+    totals = np.asarray(matrix.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
+    return (sparse.diags(inverse) @ matrix).tocsr()
+
+
+def _latest(rows: np.ndarray, cols: np.ndarray, time: np.ndarray, shape: tuple[int, int]):
+    """One-hot rows x products of each row's latest entry (ties: the larger column)."""
+    if rows.shape[0] == 0:
+        return sparse.csr_matrix(shape)
+    order = np.lexsort((cols, time, rows))
+    last = np.r_[rows[order][1:] != rows[order][:-1], True]
+    keep = order[last]
+    return sparse.csr_matrix((np.ones(keep.shape[0]), (rows[keep], cols[keep])), shape=shape)
+
+
+def _top_k_dense(score: np.ndarray, k: int):
+    """(rows, cols, values, ranks) of each row's k largest positive scores of a dense block,
+    ties broken by the smaller column: one partition per block finds each row's k-th value,
+    so only the entries at or above it reach the sort."""
+    n_cols = score.shape[1]
+    if n_cols > k:
+        kth = np.partition(score, n_cols - k, axis=1)[:, n_cols - k]
+        keep = (score >= kth[:, None]) & (score > 0)
+    else:
+        keep = score > 0
+    rows, cols = np.nonzero(keep)
+    values = score[rows, cols]
+    order, rank = top_k_per_row(rows, cols, values, k)
+    return rows[order], cols[order], values[order], rank
+
+
+def recommend_session_mixture(
+    interactions: Interactions,
+    sessions: SessionLog,
+    product_category: np.ndarray,
+    *,
+    k: int = 10,
+    candidates: np.ndarray | None = None,
+    users: np.ndarray | None = None,
+    max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
+) -> Recommendations:
+    """Top k products per user (rows ``users``) by the session mixture; never bought ones,
+    only ``candidates``. Sessions of products or users outside ``interactions`` are ignored.
+    """
+    n_users, n_products = interactions.n_users, interactions.n_products
+    category = np.asarray(product_category, dtype=np.int64)
+    if category.shape[0] != n_products:
+        raise InputError("product_category needs one code per product column")
+    if n_users == 0 or n_products == 0:
+        return Recommendations.empty()
+    col = np.minimum(np.searchsorted(interactions.product_ids, sessions.product_id), n_products - 1)
+    row = np.minimum(np.searchsorted(interactions.user_ids, sessions.user_id), n_users - 1)
+    known = (interactions.product_ids[col] == sessions.product_id) & (
+        interactions.user_ids[row] == sessions.user_id
+    )
+    col, row, log = col[known], row[known], sessions.select(known)
+    n_sessions = int(log.session.max(initial=-1)) + 1
+    visits = sparse.csr_matrix(
+        (np.ones(len(log)), (log.session, col)), shape=(n_sessions, n_products)
+    )
+    alike = _row_normalised(
+        item_similarity(
+            visits,
+            neighbours=ALIKE_NEIGHBOURS,
+            popularity_exponent=ALIKE_POPULARITY,
+            max_block_nonzeros=max_block_nonzeros,
+        )
+    )
+    anchors = sparse.csr_matrix(
+        (np.ones(int(log.is_anchor.sum())), (log.session[log.is_anchor], col[log.is_anchor])),
+        shape=(n_sessions, n_products),
+    )
+    other_bought = log.is_bought & ~log.is_anchor
+    bought_with = sparse.csr_matrix(
+        (np.ones(int(other_bought.sum())), (log.session[other_bought], col[other_bought])),
+        shape=(n_sessions, n_products),
+    )
+    buy = _row_normalised(anchors.T @ bought_with)
+    anchor_share = float(log.is_anchor[log.is_bought].mean()) if log.is_bought.any() else 1.0
+    shape = (n_users, n_products)
+    last_anchor = _latest(
+        row[log.is_anchor], col[log.is_anchor], log.started_at[log.is_anchor], shape
+    )
+    purchased = log.is_purchased
+    last_purchase = _latest(row[purchased], col[purchased], log.started_at[purchased], shape)
+    # Taste: category shares of the user's strength x the product's share of its category.
+    known_category = category >= 0
+    n_categories = max(int(category.max(initial=-1)) + 1, 1)
+    membership = sparse.csr_matrix(
+        (
+            np.ones(int(known_category.sum())),
+            (np.flatnonzero(known_category), category[known_category]),
+        ),
+        shape=(n_products, n_categories),
+    )
+    buyers = np.asarray(interactions.purchased.sum(axis=0)).ravel() + 0.1
+    category_buyers = np.bincount(category[known_category], buyers[known_category], n_categories)
+    share_in_category = np.where(
+        known_category, buyers / np.maximum(category_buyers[np.maximum(category, 0)], 1e-12), 0.0
+    )
+    allowed = np.ones(n_products, bool) if candidates is None else np.asarray(candidates, bool)
+    rows_to_score = np.arange(n_users) if users is None else np.asarray(users)
+    parts = []
+    # About eight dense users x products arrays are alive at once per chunk.
+    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 8)
+    for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
+        chunk = rows_to_score[start:stop]
+        strength = (interactions.strength[chunk] @ membership).toarray() + CATEGORY_PRIOR
+        taste = (strength / strength.sum(axis=1, keepdims=True))[:, np.maximum(category, 0)]
+        taste = taste * share_in_category[None, :]
+        taste /= np.maximum(taste.sum(axis=1, keepdims=True), 1e-12)
+        follow = FOLLOW_UP_WEIGHT * np.asarray(last_purchase[chunk].sum(axis=1))
+        resume = RESUME_WEIGHT * np.asarray(last_anchor[chunk].sum(axis=1))
+        begin = (
+            (last_purchase[chunk] @ buy).toarray() * FOLLOW_UP_WEIGHT
+            + (last_anchor[chunk] @ alike).toarray() * RESUME_WEIGHT
+            + (1.0 - follow - resume) * taste
+        )
+        score = anchor_share * begin + (1.0 - anchor_share) * (
+            ALIKE_SHARE * (alike.T @ begin.T).T + (1.0 - ALIKE_SHARE) * (buy.T @ begin.T).T
+        )
+        score[:, ~allowed] = 0.0
+        score[interactions.purchased[chunk].toarray() > 0] = 0.0
+        r, c, v, rank = _top_k_dense(score, k)
+        parts.append((interactions.user_ids[chunk[r]], rank, interactions.product_ids[c], v))
+    return Recommendations.concatenate(parts)
