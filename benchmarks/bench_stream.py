@@ -42,7 +42,7 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-from ingest.stream.replay import ordered_events, start_mock_cluster  # noqa: E402
+from ingest.stream.replay import ordered_events, start_mock_cluster, stream_command  # noqa: E402
 
 TOPIC = "bench"
 
@@ -87,27 +87,8 @@ def run_rate(
     database = workdir / "stream.duckdb"
     for leftover in (database, Path(f"{database}.wal")):
         leftover.unlink(missing_ok=True)
-    command = [
-        "/usr/bin/time",
-        "-v",
-        sys.executable,
-        "-m",
-        "ingest",
-        "stream",
-        "kafka",
-        "--bootstrap-servers",
-        address,
-        "--topic",
-        TOPIC,
-        "--group",
-        "bench",
-        "--database",
-        str(database),
-        "--stop-when-idle",
-        "10",
-        "--max-batch-rows",
-        str(max_batch_rows),
-    ]
+    flags = ("--stop-when-idle", "10", "--max-batch-rows", str(max_batch_rows))
+    command = ["/usr/bin/time", "-v", *stream_command(address, TOPIC, "bench", database, *flags)]
     env = {"DBT_TARGET_PATH": str(workdir / "target"), "PYTHONUNBUFFERED": "1"}
     import os
 

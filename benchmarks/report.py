@@ -49,6 +49,25 @@ def targets_table(targets: list[dict]) -> list[str]:
     return lines
 
 
+NOT_MEASURED = ["Not measured yet: run `make bench`.", ""]
+
+
+def runs(results: dict[str, dict], prefix: str) -> list[dict]:
+    """The results of one benchmark (files named ``<prefix>...``), smallest scale first."""
+    return sorted(
+        (result for name, result in results.items() if name.startswith(prefix)),
+        key=lambda result: result["scale"],
+    )
+
+
+def median_row(contender: dict, *extra: object) -> str:
+    """A table row: the contender's label, median wall s, CPU s, peak MB, then ``extra``."""
+    median = contender["median"]
+    figures = [f"{median['wall_seconds']:.1f}", f"{median['cpu_seconds']:.1f}"]
+    cells = [contender["label"], *figures, f"{median['peak_mb']:.0f}", *map(str, extra)]
+    return "| " + " | ".join(cells) + " |"
+
+
 def bar_chart_svg(title: str, bars: list[tuple[str, float]], unit: str) -> str:
     """A horizontal bar chart, one bar per (label, value); text escaped, no external resources."""
     width, bar_height, left, gap = 760, 26, 260, 8
@@ -76,12 +95,9 @@ def bar_chart_svg(title: str, bars: list[tuple[str, float]], unit: str) -> str:
 
 def exercise1_section(results: dict[str, dict], assets: Path) -> list[str]:
     lines = ["## 1. The design's Exercise 1: sales CSVs to three tables", ""]
-    found = sorted(
-        (r for name, r in results.items() if name.startswith("exercise1_")),
-        key=lambda r: r["scale"],
-    )
+    found = runs(results, "exercise1_")
     if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
+        return [*lines, *NOT_MEASURED]
     lines += [
         "Same sales CSVs (fault rate 0) to the design's `sales_data`, `daily_summary` and",
         "`customer_summary`. Each contender runs in its own process under `/usr/bin/time -v`,",
@@ -97,13 +113,9 @@ def exercise1_section(results: dict[str, dict], assets: Path) -> list[str]:
         ]
         bars = []
         for contender in result["contenders"].values():
-            median = contender["median"]
-            lines.append(
-                f"| {contender['label']} | {median['wall_seconds']:.1f} | "
-                f"{median['cpu_seconds']:.1f} | {median['peak_mb']:.0f} | "
-                f"{contender.get('rows', '')} | {contender.get('rows_per_second', '')} |"
-            )
-            bars.append((contender["label"], median["wall_seconds"]))
+            extra = (contender.get("rows", ""), contender.get("rows_per_second", ""))
+            lines.append(median_row(contender, *extra))
+            bars.append((contender["label"], contender["median"]["wall_seconds"]))
         if result.get("ratios"):
             ratios = ", ".join(f"{k} {v:g}" for k, v in result["ratios"].items())
             lines += ["", f"Ratios: {ratios}."]
@@ -118,12 +130,9 @@ def exercise1_section(results: dict[str, dict], assets: Path) -> list[str]:
 
 def pipeline_section(results: dict[str, dict]) -> list[str]:
     lines = ["## 2 and 3. The whole job: `make run` stage by stage", ""]
-    found = sorted(
-        (r for name, r in results.items() if name.startswith("pipeline_")),
-        key=lambda r: r["scale"],
-    )
+    found = runs(results, "pipeline_")
     if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
+        return [*lines, *NOT_MEASURED]
     lines += ["`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`.", ""]
     for result in found:
         lines += [f"### Scale {result['scale']:g}", "", machine_line(result), ""]
@@ -156,11 +165,11 @@ def pipeline_section(results: dict[str, dict]) -> list[str]:
 
 def incremental_section(results: dict[str, dict]) -> list[str]:
     lines = ["## 4. Incremental: one new day against the full build", ""]
-    found = [r for name, r in results.items() if name.startswith("incremental_")]
+    found = runs(results, "incremental_")
     if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
+        return [*lines, *NOT_MEASURED]
     lines += ["`benchmarks/bench_incremental.py`.", ""]
-    for result in sorted(found, key=lambda r: r["scale"]):
+    for result in found:
         lines += [
             f"### Scale {result['scale']:g}",
             "",
@@ -179,19 +188,14 @@ def incremental_section(results: dict[str, dict]) -> list[str]:
 
 def loader_section(results: dict[str, dict]) -> list[str]:
     lines = ["## 5. The loader against an all-VARCHAR `read_csv` CTAS", ""]
-    found = [r for name, r in results.items() if name.startswith("load_sales_")]
+    found = runs(results, "load_sales_")
     if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
+        return [*lines, *NOT_MEASURED]
     lines += ["`benchmarks/bench_load_sales.py`.", ""]
-    for result in sorted(found, key=lambda r: r["scale"]):
+    for result in found:
         lines += [f"### Scale {result['scale']:g}", "", machine_line(result), ""]
         lines += ["| contender | wall s | CPU s | peak MB |", "|---|---|---|---|"]
-        for contender in result["contenders"].values():
-            median = contender["median"]
-            lines.append(
-                f"| {contender['label']} | {median['wall_seconds']:.1f} | "
-                f"{median['cpu_seconds']:.1f} | {median['peak_mb']:.0f} |"
-            )
+        lines += [median_row(contender) for contender in result["contenders"].values()]
         lines += targets_table(result.get("targets", []))
         lines.append("")
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -111,6 +112,15 @@ def start_mock_cluster() -> tuple[object, str]:
     brokers = producer.list_topics(timeout=10).brokers
     broker = next(iter(brokers.values()))
     return producer, f"{broker.host}:{broker.port}"
+
+
+def stream_command(address: str, topic: str, group: str, database: Path, *flags: str) -> list[str]:
+    """The command line of `ingest stream kafka` (this Python) consuming ``topic`` at
+    ``address`` (e.g. the mock cluster's) into ``database``; ``flags`` are added."""
+    return [
+        *(sys.executable, "-m", "ingest", "stream", "kafka", "--bootstrap-servers", address),
+        *("--topic", topic, "--group", group, "--database", str(database), *flags),
+    ]
 
 
 def replay_kafka(

@@ -34,6 +34,7 @@ from conftest import PROJECT_DIR, run_dbt, run_ingest
 
 from ingest.ledger import ensure_tables
 from ingest.stream.build import release_warehouse
+from ingest.stream.replay import stream_command
 
 pytestmark = pytest.mark.slow
 
@@ -132,27 +133,9 @@ def _env(tmp: Path) -> dict[str, str]:
     }
 
 
-def _stream_cmd(address: str, database: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "ingest",
-        "stream",
-        "kafka",
-        "--bootstrap-servers",
-        address,
-        "--topic",
-        TOPIC,
-        "--group",
-        GROUP,
-        "--database",
-        str(database),
-        "--max-batch-rows",
-        "40",
-        "--max-batch-seconds",
-        "0.5",
-        *extra,
-    ]
+def _stream_cmd(address: str, database: Path, *extra: str, topic: str = TOPIC) -> list[str]:
+    small_batches = ("--max-batch-rows", "40", "--max-batch-seconds", "0.5")
+    return stream_command(address, topic, GROUP, database, *small_batches, *extra)
 
 
 def _start_and_wait_for(
@@ -506,8 +489,7 @@ def test_erased_persons_messages_are_suppressed_and_their_offsets_pass(
     assert len(erased_keys) == len(theirs)
 
     def stream(stream_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        cmd = _stream_cmd(address, database, "--stop-when-idle", "3")
-        cmd[cmd.index(TOPIC)] = topic
+        cmd = _stream_cmd(address, database, "--stop-when-idle", "3", topic=topic)
         return subprocess.run(
             cmd, cwd=PROJECT_DIR, env=stream_env, capture_output=True, text=True, timeout=600
         )
