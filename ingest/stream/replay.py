@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -121,6 +124,47 @@ def stream_command(address: str, topic: str, group: str, database: Path, *flags:
         *(sys.executable, "-m", "ingest", "stream", "kafka", "--bootstrap-servers", address),
         *("--topic", topic, "--group", group, "--database", str(database), *flags),
     ]
+
+
+@dataclass
+class Watched:
+    """A subprocess whose stdout lines a thread collects (see ``start_watched``)."""
+
+    process: subprocess.Popen[str]
+    lines: list[str]
+    seen: threading.Event  # set at the first line holding the marker
+    reader: threading.Thread
+
+
+def start_watched(
+    command: list[str],
+    marker: str,
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    stderr: int = subprocess.STDOUT,
+    echo: Say | None = None,
+) -> Watched:
+    """Start ``command`` (e.g. a ``stream_command``); a thread keeps its stdout lines, hands
+    each to ``echo`` and sets ``seen`` once a line contains ``marker``."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+    )
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip())
+            if echo is not None:
+                echo(line.rstrip())
+            if marker in line:
+                seen.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return Watched(process, lines, seen, reader)
 
 
 def replay_kafka(

@@ -20,7 +20,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from conftest import PROJECT_DIR, run_dbt, run_ingest
 
 from ingest.ledger import ensure_tables
 from ingest.stream.build import release_warehouse
-from ingest.stream.replay import stream_command
+from ingest.stream.replay import start_watched, stream_command
 
 pytestmark = pytest.mark.slow
 
@@ -142,25 +141,13 @@ def _start_and_wait_for(
     cmd: list[str], env: dict[str, str], marker: str, timeout: float = 240
 ) -> tuple[subprocess.Popen[str], list[str]]:
     """Start the streamer; return once a stdout line contains ``marker``."""
-    process = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: list[str] = []
-    seen = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line.rstrip())
-            if marker in line:
-                seen.set()
-
-    threading.Thread(target=read, daemon=True).start()
+    watched = start_watched(cmd, marker, cwd=PROJECT_DIR, env=env)
+    process, seen = watched.process, watched.seen
     deadline = time.monotonic() + timeout
     while not seen.is_set() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert seen.is_set() or process.poll() is not None, f"no {marker!r} within {timeout}s"
-    return process, lines
+    return process, watched.lines
 
 
 @dataclass(frozen=True)
