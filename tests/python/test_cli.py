@@ -206,3 +206,20 @@ def test_generate_command_writes_and_summarises(
     assert "sales" in printed and (out / "_manifest.json").is_file()
     assert exit_code(["generate", "--out", str(out), "--scale", "-1"]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(landing: Path, database: Path) -> None:
+    """`python -m ingest ledger | head -1`: the command ends quietly when the pipe closes."""
+    main(["load", str(landing), "--database", str(database)])
+    ledger = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "ledger", "--database", str(database)],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert ledger.stdout is not None and ledger.stderr is not None
+    ledger.stdout.close()  # the reader is gone before the command writes anything
+    err = ledger.stderr.read()
+    assert ledger.wait(timeout=60) == 141
+    assert err == ""

@@ -61,8 +61,9 @@ def as_profile(settings: Settings) -> tuple[str, int, str]:
     [
         {},
         {DATABASE_ENV: "elsewhere/wh.duckdb", MEMORY_LIMIT_ENV: "3GB", THREADS_ENV: "5"},
+        {DATABASE_ENV: "", MEMORY_LIMIT_ENV: " ", THREADS_ENV: ""},
     ],
-    ids=["defaults", "overridden"],
+    ids=["defaults", "overridden", "set-but-empty"],
 )
 def test_profiles_yml_agrees_with_the_settings(
     clean_env: dict[str, str], overrides: dict[str, str]
