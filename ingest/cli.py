@@ -12,11 +12,12 @@ files failed (or the warehouse could not be opened), 2 usage error (or a bad set
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ingest.contracts import CONTRACTS
 from ingest.discover import LandingFile
@@ -304,5 +305,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(build_parser(), COMMANDS, argv, (IngestError,))
 
 
+def exit_with(main: Callable[[], int]) -> NoReturn:
+    """Run a CLI's ``main`` and exit with its code (``python -m ingest`` / ``observability``).
+
+    A reader that stops early (``python -m ingest ... | head``) closes the pipe: the command
+    then ends quietly with 141 (128 + SIGPIPE), as a command killed by the signal would,
+    instead of a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader; point stdout at /dev/null so that the interpreter's
+        # own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.cli import add_database, run_command
+from ingest.cli import add_database, exit_with, run_command
 from ingest.errors import SettingsError
 from ingest.settings import resolve
 from observability.errors import ObservabilityError
@@ -81,4 +81,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main)
