@@ -32,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,12 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-from ingest.stream.replay import ordered_events, start_mock_cluster  # noqa: E402
+from ingest.stream.replay import (  # noqa: E402
+    ordered_events,
+    start_mock_cluster,
+    start_watched,
+    stream_command,
+)
 
 TOPIC = "bench"
 
@@ -87,54 +91,23 @@ def run_rate(
     database = workdir / "stream.duckdb"
     for leftover in (database, Path(f"{database}.wal")):
         leftover.unlink(missing_ok=True)
-    command = [
-        "/usr/bin/time",
-        "-v",
-        sys.executable,
-        "-m",
-        "ingest",
-        "stream",
-        "kafka",
-        "--bootstrap-servers",
-        address,
-        "--topic",
-        TOPIC,
-        "--group",
-        "bench",
-        "--database",
-        str(database),
-        "--stop-when-idle",
-        "10",
-        "--max-batch-rows",
-        str(max_batch_rows),
-    ]
+    flags = ("--stop-when-idle", "10", "--max-batch-rows", str(max_batch_rows))
+    command = ["/usr/bin/time", "-v", *stream_command(address, TOPIC, "bench", database, *flags)]
     env = {"DBT_TARGET_PATH": str(workdir / "target"), "PYTHONUNBUFFERED": "1"}
     import os
 
-    process = subprocess.Popen(
+    watched = start_watched(
         command,
+        "consuming",
         cwd=PROJECT_DIR,
         env={**os.environ, **env},
-        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        echo=lambda line: print(f"  [{rate}/s] {line}"[:160], flush=True),
     )
-    lines: list[str] = []
-    consuming = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line.rstrip())
-            print(f"  [{rate}/s] {line.rstrip()}"[:160], flush=True)
-            if "consuming" in line:
-                consuming.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    process, lines = watched.process, watched.lines
     # A metadata request creates the topic (4 partitions) before the streamer reads it.
     producer.list_topics(TOPIC, timeout=10)  # type: ignore[attr-defined]
-    while not consuming.is_set():
+    while not watched.seen.is_set():
         if process.poll() is not None:
             raise SystemExit(f"streamer exited: {process.stderr.read() if process.stderr else ''}")
         producer.poll(0.1)  # type: ignore[attr-defined]
@@ -158,7 +131,7 @@ def run_rate(
     send_seconds = time.monotonic() - started
     send_end_wall = time.time()
     _, stderr = process.communicate(timeout=1800)
-    reader.join(10)
+    watched.reader.join(10)
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr).group(1))  # type: ignore[union-attr]
     with duckdb.connect(str(database), read_only=True) as con:
         rows = con.execute(

@@ -14,6 +14,8 @@ import argparse
 import html
 import json
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -49,6 +51,27 @@ def targets_table(targets: list[dict]) -> list[str]:
     return lines
 
 
+# Renders one result (one scale) of a section.
+Body = Callable[[dict], list[str]]
+NOT_MEASURED = ["Not measured yet: run `make bench`.", ""]
+
+
+def runs(results: dict[str, dict], prefix: str) -> list[dict]:
+    """The results of one benchmark (files named ``<prefix>...``), smallest scale first."""
+    return sorted(
+        (result for name, result in results.items() if name.startswith(prefix)),
+        key=lambda result: result["scale"],
+    )
+
+
+def median_row(contender: dict, *extra: object) -> str:
+    """A table row: the contender's label, median wall s, CPU s, peak MB, then ``extra``."""
+    median = contender["median"]
+    figures = [f"{median['wall_seconds']:.1f}", f"{median['cpu_seconds']:.1f}"]
+    cells = [contender["label"], *figures, f"{median['peak_mb']:.0f}", *map(str, extra)]
+    return "| " + " | ".join(cells) + " |"
+
+
 def bar_chart_svg(title: str, bars: list[tuple[str, float]], unit: str) -> str:
     """A horizontal bar chart, one bar per (label, value); text escaped, no external resources."""
     width, bar_height, left, gap = 760, 26, 260, 8
@@ -74,127 +97,82 @@ def bar_chart_svg(title: str, bars: list[tuple[str, float]], unit: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def exercise1_section(results: dict[str, dict], assets: Path) -> list[str]:
-    lines = ["## 1. The design's Exercise 1: sales CSVs to three tables", ""]
-    found = sorted(
-        (r for name, r in results.items() if name.startswith("exercise1_")),
-        key=lambda r: r["scale"],
-    )
+def heading(result: dict, detail: str = "") -> list[str]:
+    """A result's sub-heading (its scale) and the machine it ran on."""
+    return [f"### Scale {result['scale']:g}{detail}", "", machine_line(result), ""]
+
+
+def section(title: str, found: list[dict], intro: list[str], body: Body) -> list[str]:
+    """A numbered section: ``intro``, then ``body(result)`` per scale (or "not measured")."""
     if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
+        return [title, "", *NOT_MEASURED]
+    return [title, "", *intro, "", *(line for result in found for line in body(result))]
+
+
+def exercise1_result(result: dict, assets: Path) -> list[str]:
+    scale = result["scale"]
+    lines = heading(result, f" ({result['files']} files)")
     lines += [
-        "Same sales CSVs (fault rate 0) to the design's `sales_data`, `daily_summary` and",
-        "`customer_summary`. Each contender runs in its own process under `/usr/bin/time -v`,",
-        "alternating; medians of the repeats. `benchmarks/bench_exercise1.py`.",
-        "",
+        "| contender | wall s | CPU s | peak MB | rows | rows/s |",
+        "|---|---|---|---|---|---|",
     ]
-    for result in found:
-        scale = result["scale"]
-        lines += [f"### Scale {scale:g} ({result['files']} files)", "", machine_line(result), ""]
-        lines += [
-            "| contender | wall s | CPU s | peak MB | rows | rows/s |",
-            "|---|---|---|---|---|---|",
-        ]
-        bars = []
-        for contender in result["contenders"].values():
-            median = contender["median"]
-            lines.append(
-                f"| {contender['label']} | {median['wall_seconds']:.1f} | "
-                f"{median['cpu_seconds']:.1f} | {median['peak_mb']:.0f} | "
-                f"{contender.get('rows', '')} | {contender.get('rows_per_second', '')} |"
-            )
-            bars.append((contender["label"], median["wall_seconds"]))
-        if result.get("ratios"):
-            ratios = ", ".join(f"{k} {v:g}" for k, v in result["ratios"].items())
-            lines += ["", f"Ratios: {ratios}."]
-        lines += targets_table(result.get("targets", []))
-        chart = assets / f"benchmark_exercise1_scale{scale:g}.svg"
-        chart.write_text(
-            bar_chart_svg(f"Exercise 1 at scale {scale:g}: wall time", bars, "s"), encoding="utf-8"
-        )
-        lines += ["", f"![Exercise 1 at scale {scale:g}](../assets/{chart.name})", ""]
-    return lines
-
-
-def pipeline_section(results: dict[str, dict]) -> list[str]:
-    lines = ["## 2 and 3. The whole job: `make run` stage by stage", ""]
-    found = sorted(
-        (r for name, r in results.items() if name.startswith("pipeline_")),
-        key=lambda r: r["scale"],
+    bars = []
+    for contender in result["contenders"].values():
+        extra = (contender.get("rows", ""), contender.get("rows_per_second", ""))
+        lines.append(median_row(contender, *extra))
+        bars.append((contender["label"], contender["median"]["wall_seconds"]))
+    if result.get("ratios"):
+        ratios = ", ".join(f"{k} {v:g}" for k, v in result["ratios"].items())
+        lines += ["", f"Ratios: {ratios}."]
+    lines += targets_table(result.get("targets", []))
+    chart = assets / f"benchmark_exercise1_scale{scale:g}.svg"
+    chart.write_text(
+        bar_chart_svg(f"Exercise 1 at scale {scale:g}: wall time", bars, "s"), encoding="utf-8"
     )
-    if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
-    lines += ["`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`.", ""]
-    for result in found:
-        lines += [f"### Scale {result['scale']:g}", "", machine_line(result), ""]
-        if "error" in result:
-            lines += ["Failed:", "", "```", result["error"][-1500:], "```", ""]
-            continue
-        lines += ["| stage | wall s | CPU s | peak MB |", "|---|---|---|---|"]
-        for stage, figures in result["stages"].items():
-            lines.append(
-                f"| {stage} | {figures['wall_seconds']:.1f} | {figures['cpu_seconds']:.1f} | "
-                f"{figures['peak_mb']:.0f} |"
-            )
+    return [*lines, "", f"![Exercise 1 at scale {scale:g}](../assets/{chart.name})", ""]
+
+
+def pipeline_result(result: dict) -> list[str]:
+    lines = heading(result)
+    if "error" in result:
+        return [*lines, "Failed:", "", "```", result["error"][-1500:], "```", ""]
+    lines += ["| stage | wall s | CPU s | peak MB |", "|---|---|---|---|"]
+    for stage, figures in result["stages"].items():
         lines.append(
-            f"| **total** | {result['total_wall_seconds']:.1f} | | {result['peak_mb']:.0f} |"
+            f"| {stage} | {figures['wall_seconds']:.1f} | {figures['cpu_seconds']:.1f} | "
+            f"{figures['peak_mb']:.0f} |"
         )
-        if "warm_run" in result:
-            warm = result["warm_run"]
-            lines += [
-                "",
-                f"A warm second `make run`: {warm['wall_seconds']:.1f} s wall, "
-                f"{warm['peak_mb']:.0f} MB peak.",
-            ]
-        lines += ["", "Ten slowest dbt nodes:", "", "| node | seconds |", "|---|---|"]
-        for node in result["slowest_nodes"]:
-            lines.append(f"| `{node['node']}` | {node['seconds']:.1f} |")
-        lines += targets_table(result.get("targets", []))
-        lines.append("")
-    return lines
-
-
-def incremental_section(results: dict[str, dict]) -> list[str]:
-    lines = ["## 4. Incremental: one new day against the full build", ""]
-    found = [r for name, r in results.items() if name.startswith("incremental_")]
-    if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
-    lines += ["`benchmarks/bench_incremental.py`.", ""]
-    for result in sorted(found, key=lambda r: r["scale"]):
+    lines.append(f"| **total** | {result['total_wall_seconds']:.1f} | | {result['peak_mb']:.0f} |")
+    if "warm_run" in result:
+        warm = result["warm_run"]
         lines += [
-            f"### Scale {result['scale']:g}",
             "",
-            machine_line(result),
-            "",
-            f"Full build of {result['days']} days: {result['full']['wall_seconds']:.1f} s; "
-            f"one new day ({result['new_day_files']} files): "
-            f"{result['incremental']['wall_seconds']:.1f} s; ratio {result['ratio']:.3f}. "
-            f"Tables compared with a full refresh: {result['comparison']['tables']}, differing: "
-            f"{', '.join(result['comparison']['differ']) or 'none'}.",
+            f"A warm second `make run`: {warm['wall_seconds']:.1f} s wall, "
+            f"{warm['peak_mb']:.0f} MB peak.",
         ]
-        lines += targets_table(result.get("targets", []))
-        lines.append("")
-    return lines
+    lines += ["", "Ten slowest dbt nodes:", "", "| node | seconds |", "|---|---|"]
+    for node in result["slowest_nodes"]:
+        lines.append(f"| `{node['node']}` | {node['seconds']:.1f} |")
+    return [*lines, *targets_table(result.get("targets", [])), ""]
 
 
-def loader_section(results: dict[str, dict]) -> list[str]:
-    lines = ["## 5. The loader against an all-VARCHAR `read_csv` CTAS", ""]
-    found = [r for name, r in results.items() if name.startswith("load_sales_")]
-    if not found:
-        return [*lines, "Not measured yet: run `make bench`.", ""]
-    lines += ["`benchmarks/bench_load_sales.py`.", ""]
-    for result in sorted(found, key=lambda r: r["scale"]):
-        lines += [f"### Scale {result['scale']:g}", "", machine_line(result), ""]
-        lines += ["| contender | wall s | CPU s | peak MB |", "|---|---|---|---|"]
-        for contender in result["contenders"].values():
-            median = contender["median"]
-            lines.append(
-                f"| {contender['label']} | {median['wall_seconds']:.1f} | "
-                f"{median['cpu_seconds']:.1f} | {median['peak_mb']:.0f} |"
-            )
-        lines += targets_table(result.get("targets", []))
-        lines.append("")
-    return lines
+def incremental_result(result: dict) -> list[str]:
+    comparison = result["comparison"]
+    summary = (
+        f"Full build of {result['days']} days: {result['full']['wall_seconds']:.1f} s; "
+        f"one new day ({result['new_day_files']} files): "
+        f"{result['incremental']['wall_seconds']:.1f} s; ratio {result['ratio']:.3f}. "
+        f"Tables compared with a full refresh: {comparison['tables']}, differing: "
+        f"{', '.join(comparison['differ']) or 'none'}."
+    )
+    return [*heading(result), summary, *targets_table(result.get("targets", [])), ""]
+
+
+def loader_result(result: dict) -> list[str]:
+    lines = heading(result)
+    lines += ["| contender | wall s | CPU s | peak MB |", "|---|---|---|---|"]
+    lines += [median_row(contender) for contender in result["contenders"].values()]
+    return [*lines, *targets_table(result.get("targets", [])), ""]
 
 
 def render(results: dict[str, dict], assets: Path, notes: str) -> str:
@@ -207,10 +185,34 @@ def render(results: dict[str, dict], assets: Path, notes: str) -> str:
         "not absolute seconds across runs.",
         "",
     ]
-    lines += exercise1_section(results, assets)
-    lines += pipeline_section(results)
-    lines += incremental_section(results)
-    lines += loader_section(results)
+    lines += section(
+        "## 1. The design's Exercise 1: sales CSVs to three tables",
+        runs(results, "exercise1_"),
+        [
+            "Same sales CSVs (fault rate 0) to the design's `sales_data`, `daily_summary` and",
+            "`customer_summary`. Each contender runs in its own process under `/usr/bin/time -v`,",
+            "alternating; medians of the repeats. `benchmarks/bench_exercise1.py`.",
+        ],
+        partial(exercise1_result, assets=assets),
+    )
+    lines += section(
+        "## 2 and 3. The whole job: `make run` stage by stage",
+        runs(results, "pipeline_"),
+        ["`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`."],
+        pipeline_result,
+    )
+    lines += section(
+        "## 4. Incremental: one new day against the full build",
+        runs(results, "incremental_"),
+        ["`benchmarks/bench_incremental.py`."],
+        incremental_result,
+    )
+    lines += section(
+        "## 5. The loader against an all-VARCHAR `read_csv` CTAS",
+        runs(results, "load_sales_"),
+        ["`benchmarks/bench_load_sales.py`."],
+        loader_result,
+    )
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)

@@ -12,11 +12,12 @@ files failed (or the warehouse could not be opened), 2 usage error (or a bad set
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ingest.contracts import CONTRACTS
 from ingest.discover import LandingFile
@@ -35,7 +36,8 @@ def default_database() -> Path:
     return resolve().database
 
 
-def _add_database(parser: argparse.ArgumentParser) -> None:
+def add_database(parser: argparse.ArgumentParser) -> None:
+    """The ``--database`` option every command that opens the warehouse takes."""
     parser.add_argument(
         "--database",
         type=Path,
@@ -73,31 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="landing root, source folder or files (default: landing/)",
     )
-    _add_database(load)
+    add_database(load)
 
-    ledger = commands.add_parser("ledger", help="print the load ledger, newest first")
-    ledger.add_argument("--source", choices=sorted(CONTRACTS))
-    ledger.add_argument("--limit", type=int, default=50)
-    _add_database(ledger)
-
-    quarantine = commands.add_parser("quarantine", help="print quarantined lines")
-    quarantine.add_argument("--source", choices=sorted(CONTRACTS))
-    quarantine.add_argument("--limit", type=int, default=50)
-    _add_database(quarantine)
+    for name, help_text in (
+        ("ledger", "print the load ledger, newest first"),
+        ("quarantine", "print quarantined lines"),
+    ):
+        listing = commands.add_parser(name, help=help_text)
+        listing.add_argument("--source", choices=sorted(CONTRACTS))
+        listing.add_argument("--limit", type=int, default=50)
+        add_database(listing)
 
     from ingest.privacy import cli as privacy_cli
 
-    privacy_cli.add_parsers(commands, _add_database)
+    privacy_cli.add_parsers(commands, add_database)
 
     from ingest.stream import cli as stream_cli
 
-    stream_cli.add_commands(commands, _add_database)
+    stream_cli.add_commands(commands, add_database)
 
     lake = commands.add_parser(
         "export-lake", help="write the raw tables as partitioned Parquet (a lake for Spark)"
     )
     lake.add_argument("--out", type=Path, default=Path("lake"), help="lake root to write")
-    _add_database(lake)
+    add_database(lake)
     return parser
 
 
@@ -219,22 +220,14 @@ def _open_existing(
     return connect(database, read_only=read_only)
 
 
-def _cmd_ledger(args: argparse.Namespace) -> int:
-    from ingest.ledger import read_ledger, require_tables
+def _cmd_listing(args: argparse.Namespace) -> int:
+    """`ledger` or `quarantine`: the newest rows of that table as a plain-text table."""
+    from ingest.ledger import read_ledger, read_quarantine, require_tables
 
+    read = read_ledger if args.command == "ledger" else read_quarantine
     with _open_existing(args) as con:
         require_tables(con, args.database or default_database())
-        headers, rows = read_ledger(con, source=args.source, limit=args.limit)
-    print(format_table(headers, rows))
-    return 0
-
-
-def _cmd_quarantine(args: argparse.Namespace) -> int:
-    from ingest.ledger import read_quarantine, require_tables
-
-    with _open_existing(args) as con:
-        require_tables(con, args.database or default_database())
-        headers, rows = read_quarantine(con, source=args.source, limit=args.limit)
+        headers, rows = read(con, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
     return 0
 
@@ -278,8 +271,8 @@ def _cmd_export_lake(args: argparse.Namespace) -> int:
 COMMANDS = {
     "generate": _cmd_generate,
     "load": _cmd_load,
-    "ledger": _cmd_ledger,
-    "quarantine": _cmd_quarantine,
+    "ledger": _cmd_listing,
+    "quarantine": _cmd_listing,
     "erase": _cmd_privacy,
     "export-user": _cmd_privacy,
     "purge-expired": _cmd_privacy,
@@ -289,17 +282,46 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run_command(
+    parser: argparse.ArgumentParser,
+    commands: Mapping[str, Callable[[argparse.Namespace], int]],
+    argv: Sequence[str] | None,
+    expected: tuple[type[Exception], ...],
+) -> int:
+    """Parse ``argv`` and run its command. An ``expected`` error (each carries an
+    ``exit_code``) becomes one line on stderr and that exit code; Ctrl-C exits 130."""
+    args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except IngestError as error:
+        return commands[args.command](args)
+    except expected as error:
         print(f"error: {printable(error)}", file=sys.stderr)
-        return error.exit_code
+        return error.exit_code  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
 
 
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_command(build_parser(), COMMANDS, argv, (IngestError,))
+
+
+def exit_with(main: Callable[[], int]) -> NoReturn:
+    """Run a CLI's ``main`` and exit with its code (``python -m ingest`` / ``observability``).
+
+    A reader that stops early (``python -m ingest ... | head``) closes the pipe: the command
+    then ends quietly with 141 (128 + SIGPIPE), as a command killed by the signal would,
+    instead of a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader; point stdout at /dev/null so that the interpreter's
+        # own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main)

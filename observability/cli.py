@@ -13,19 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.cli import add_database, exit_with, run_command
 from ingest.errors import SettingsError
-from ingest.settings import DATABASE_ENV, DEFAULT_DATABASE, resolve
+from ingest.settings import resolve
 from observability.errors import ObservabilityError
 from observability.report.page import DEFAULT_OUT
-
-
-def _add_database(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=None,
-        help=f"DuckDB file (default: ${DATABASE_ENV} or {DEFAULT_DATABASE})",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     report = commands.add_parser("report", help="write the HTML data quality report")
-    _add_database(report)
+    add_database(report)
     report.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"HTML file to write ({DEFAULT_OUT})"
     )
@@ -43,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alerts",
         help="POST the pending DQS alerts to $DQ_ALERT_WEBHOOK_URL, record the outcomes",
     )
-    _add_database(alerts)
+    add_database(alerts)
     return parser
 
 
@@ -85,16 +77,8 @@ COMMANDS = {"report": _cmd_report, "alerts": _cmd_alerts}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except (ObservabilityError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    return run_command(build_parser(), COMMANDS, argv, (ObservabilityError, SettingsError))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main)

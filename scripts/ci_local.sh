@@ -75,18 +75,9 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 dbt_env=(env "DUCKDB_PATH=$scratch_db" "DUCKDB_TEMP_DIRECTORY=$scratch/duckdb_tmp")
 dbt_paths=(--target-path "$scratch/target" --log-path "$scratch/logs")
 
-failed=()
-step() {  # name command...
-    local name="$1"
-    shift
-    echo "== ci: $name"
-    if "$@"; then
-        echo "== ci: $name: passed"
-    else
-        echo "== ci: $name: FAILED"
-        failed+=("$name")
-    fi
-}
+steps_label=ci
+# shellcheck source=scripts/steps.sh
+source scripts/steps.sh
 
 step "slim build (state:modified+, deferred to $state)" "${dbt_env[@]}" "$bin/dbt" build \
     --select state:modified+ --defer --state "$state" ${vars[@]+"${vars[@]}"} "${dbt_paths[@]}"
@@ -99,9 +90,4 @@ else
     failed+=("coverage gates (no catalog)")
 fi
 
-if [[ ${#failed[@]} -gt 0 ]]; then
-    printf 'ci_local: %d step(s) failed:\n' "${#failed[@]}"
-    printf '  - %s\n' "${failed[@]}"
-    exit 1
-fi
-echo "ci_local: all gates passed"
+finish_steps ci_local step

@@ -34,21 +34,12 @@ for artifact in manifest.json catalog.json; do
     fi
 done
 
-failed=()
-gate() {  # name command...
-    local name="$1"
-    shift
-    echo "== gate: $name"
-    if "$@"; then
-        echo "== gate: $name: passed"
-    else
-        echo "== gate: $name: FAILED"
-        failed+=("$name")
-    fi
-}
+steps_label=gate
+# shellcheck source=scripts/steps.sh
+source scripts/steps.sh
 
-gate "every item documented" "$bin/python" scripts/check_docs.py --target-dir "$target"
-gate "doc coverage >= $doc_min" "$bin/dbt-coverage" compute doc \
+step "every item documented" "$bin/python" scripts/check_docs.py --target-dir "$target"
+step "doc coverage >= $doc_min" "$bin/dbt-coverage" compute doc \
     --project-dir "$project_dir" --run-artifacts-dir "$target" \
     --cov-report "$target/coverage_doc.json" --cov-fail-under "$doc_min"
 test_coverage() {  # dbt-coverage's report, then contracts count as tests of typed columns
@@ -59,16 +50,11 @@ test_coverage() {  # dbt-coverage's report, then contracts count as tests of typ
             --report "$target/coverage_test.json" --manifest "$target/manifest.json" \
             --fail-under "$test_min"
 }
-gate "test coverage >= $test_min" test_coverage
-gate "dbt-score project >= $project_min, items >= $item_min" "$bin/dbt-score" lint \
+step "test coverage >= $test_min" test_coverage
+step "dbt-score project >= $project_min, items >= $item_min" "$bin/dbt-score" lint \
     --manifest "$target/manifest.json" \
     --namespace dbt_score.rules --namespace scripts.dbt_score_rules \
     --fail-project-under "$project_min" --fail-any-item-under "$item_min" \
     --show failing-items
 
-if [[ ${#failed[@]} -gt 0 ]]; then
-    printf 'coverage_gates: %d gate(s) failed:\n' "${#failed[@]}"
-    printf '  - %s\n' "${failed[@]}"
-    exit 1
-fi
-echo "coverage_gates: all gates passed"
+finish_steps coverage_gates gate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from ingest.generate.config import (
     rng_for,
 )
 from ingest.generate.customers import build_customers, customer_columns, customers_day
-from ingest.generate.faults import KINDS, QUARANTINE, plan_faults
+from ingest.generate.faults import KINDS, QUARANTINE, FaultPlan, plan_faults
 from ingest.generate.output import (
     FAULTS,
     MANIFEST,
@@ -45,6 +46,9 @@ from ingest.generate.render import RenderedFile, render_csv, render_transactions
 from ingest.generate.render_events import EventArrays, render_events
 from ingest.generate.tastes import build_tastes
 from ingest.generate.text import cents_text, datetime_text, int_text, str_take, tenths_text
+
+# Renders the clean text of each column for rows a to b of a file.
+Columns = Callable[[int, int], list[pa.Array]]
 
 
 @dataclass
@@ -131,8 +135,20 @@ def generate(
         tallies[source].add(rendered)
         log.add(rendered.records)
 
-    def fault_rng(source: str, day: int) -> np.random.Generator:
-        return rng_for(config.seed, Stream.FAULTS + SOURCES.index(source), day)
+    def planned(
+        source: str, day: int, rows: int, **extra: Any
+    ) -> tuple[FaultPlan, np.random.Generator]:
+        """The fault plan of one file of ``source`` and the generator the faults draw from."""
+        rng = rng_for(config.seed, Stream.FAULTS + SOURCES.index(source), day)
+        plan = plan_faults(rng, source, rows, config.fault_rate, tallies[source].covered, **extra)
+        return plan, rng
+
+    def emit_csv(source: str, day: int, rows: int, columns: Columns) -> None:
+        """One day's CSV file of ``source``: ``columns(a, b)`` renders rows a to b."""
+        plan, rng = planned(source, day, rows)
+        path = f"{source}/{source}_{config.day(day).isoformat()}.csv"
+        column_names = CONTRACTS[source].column_names
+        emit(source, render_csv(source, path, column_names, rows, columns, plan, rng))
 
     try:
         for day in range(config.days):
@@ -140,29 +156,18 @@ def generate(
             day_start = config.day_start_seconds(day)
 
             # products: the full catalog as it stands at the end of the day
-            count = catalog.counts[day]
-            rng = fault_rng("products", day)
-            plan = plan_faults(
-                rng, "products", count, config.fault_rate, tallies["products"].covered
-            )
-            emit(
+            emit_csv(
                 "products",
-                render_csv(
-                    "products",
-                    f"products/products_{day_text}.csv",
-                    CONTRACTS["products"].column_names,
-                    count,
-                    lambda a, b, day=day: [
-                        int_text(catalog.ids[a:b]),
-                        catalog.names.slice(a, b - a),
-                        str_take(CATEGORIES, catalog.categories[a:b]),
-                        cents_text(catalog.prices[day][a:b]),
-                        tenths_text(catalog.ratings[day][a:b]),
-                        datetime_text(catalog.updated_at[day][a:b]),
-                    ],
-                    plan,
-                    rng,
-                ),
+                day,
+                catalog.counts[day],
+                lambda a, b, day=day: [
+                    int_text(catalog.ids[a:b]),
+                    catalog.names.slice(a, b - a),
+                    str_take(CATEGORIES, catalog.categories[a:b]),
+                    cents_text(catalog.prices[day][a:b]),
+                    tenths_text(catalog.ratings[day][a:b]),
+                    datetime_text(catalog.updated_at[day][a:b]),
+                ],
             )
 
             activity = simulate_day(config, users, catalog, day, last_end, tastes)
@@ -170,13 +175,10 @@ def generate(
             # events: one file per UTC hour
             n_events = len(activity.event_at)
             if n_events:
-                rng = fault_rng("events", day)
-                plan = plan_faults(
-                    rng,
+                plan, rng = planned(
                     "events",
+                    day,
                     n_events,
-                    config.fault_rate,
-                    tallies["events"].covered,
                     purchase_rows=np.flatnonzero(activity.event_type == PURCHASE),
                 )
                 events = EventArrays(
@@ -195,104 +197,50 @@ def generate(
             # user_behavior: one row per visit (session)
             n_visits = len(activity.session_start)
             if n_visits:
-                rng = fault_rng("user_behavior", day)
-                plan = plan_faults(
-                    rng,
+                emit_csv(
                     "user_behavior",
+                    day,
                     n_visits,
-                    config.fault_rate,
-                    tallies["user_behavior"].covered,
-                )
-                emit(
-                    "user_behavior",
-                    render_csv(
-                        "user_behavior",
-                        f"user_behavior/user_behavior_{day_text}.csv",
-                        CONTRACTS["user_behavior"].column_names,
-                        n_visits,
-                        lambda a, b, activity=activity: [
-                            int_text(users.ids[activity.session_user[a:b]]),
-                            int_text(activity.session_page_views[a:b]),
-                            int_text(activity.session_duration[a:b]),
-                            datetime_text(activity.session_start[a:b]),
-                        ],
-                        plan,
-                        rng,
-                    ),
+                    lambda a, b, activity=activity: [
+                        int_text(users.ids[activity.session_user[a:b]]),
+                        int_text(activity.session_page_views[a:b]),
+                        int_text(activity.session_duration[a:b]),
+                        datetime_text(activity.session_start[a:b]),
+                    ],
                 )
 
             # transactions: one payment per purchase event
             tx = day_transactions(config, activity, day, next_transaction_id)
             if len(tx.transaction_id):
                 next_transaction_id = int(tx.transaction_id.max())
-                rng = fault_rng("transactions", day)
-                plan = plan_faults(
-                    rng,
-                    "transactions",
-                    len(tx.transaction_id),
-                    config.fault_rate,
-                    tallies["transactions"].covered,
-                )
-                emit(
-                    "transactions",
-                    render_transactions(
-                        f"transactions/transactions_{day_text}.parquet",
-                        tx,
-                        users.ids[tx.user],
-                        plan,
-                        rng,
-                    ),
-                )
+                plan, rng = planned("transactions", day, len(tx.transaction_id))
+                path = f"transactions/transactions_{day_text}.parquet"
+                emit("transactions", render_transactions(path, tx, users.ids[tx.user], plan, rng))
 
             # sales: the day's sold lines at the day's catalog price
             sales = day_sales(config, users, catalog, activity, day)
-            n_sales = len(sales.product)
-            if n_sales:
-                rng = fault_rng("sales", day)
-                plan = plan_faults(
-                    rng, "sales", n_sales, config.fault_rate, tallies["sales"].covered
-                )
-                emit(
+            if len(sales.product):
+                emit_csv(
                     "sales",
-                    render_csv(
-                        "sales",
-                        f"sales/sales_{day_text}.csv",
-                        CONTRACTS["sales"].column_names,
-                        n_sales,
-                        lambda a, b, sales=sales, day_text=day_text: [
-                            pa.array([day_text] * (b - a), pa.string()),
-                            int_text(catalog.ids[sales.product[a:b]]),
-                            int_text(sales.quantity[a:b]),
-                            cents_text(sales.price[a:b]),
-                            int_text(users.ids[sales.user[a:b]]),
-                        ],
-                        plan,
-                        rng,
-                    ),
+                    day,
+                    len(sales.product),
+                    lambda a, b, sales=sales, day_text=day_text: [
+                        pa.array([day_text] * (b - a), pa.string()),
+                        int_text(catalog.ids[sales.product[a:b]]),
+                        int_text(sales.quantity[a:b]),
+                        cents_text(sales.price[a:b]),
+                        int_text(users.ids[sales.user[a:b]]),
+                    ],
                 )
 
             # customers: day 0 a full extract, later days the records that changed
             changes = customers_day(config, customer_state, day)
             if len(changes.rows):
-                rng = fault_rng("customers", day)
-                plan = plan_faults(
-                    rng,
+                emit_csv(
                     "customers",
+                    day,
                     len(changes.rows),
-                    config.fault_rate,
-                    tallies["customers"].covered,
-                )
-                emit(
-                    "customers",
-                    render_csv(
-                        "customers",
-                        f"customers/customers_{day_text}.csv",
-                        CONTRACTS["customers"].column_names,
-                        len(changes.rows),
-                        lambda a, b, changes=changes: customer_columns(users.ids, changes, a, b),
-                        plan,
-                        rng,
-                    ),
+                    lambda a, b, changes=changes: customer_columns(users.ids, changes, a, b),
                 )
         log.finish()
     except BaseException:

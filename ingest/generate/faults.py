@@ -68,16 +68,15 @@ def _kind(fault: str, column: str, rows: str = ANY_ROW) -> FaultKind:
     return FaultKind(fault, column, prefix[fault] + column, rows)
 
 
+def _each(fault: str, *columns: str) -> tuple[FaultKind, ...]:
+    """The kind ``fault`` in each of ``columns``, in that order."""
+    return tuple(_kind(fault, column) for column in columns)
+
+
 KINDS: dict[str, tuple[FaultKind, ...]] = {
     "sales": (
-        *(
-            _kind(NULL, column)
-            for column in ("date", "product_id", "quantity", "price", "customer_id")
-        ),
-        *(
-            _kind(BAD_NUMBER, column)
-            for column in ("product_id", "quantity", "price", "customer_id")
-        ),
+        *_each(NULL, "date", "product_id", "quantity", "price", "customer_id"),
+        *_each(BAD_NUMBER, "product_id", "quantity", "price", "customer_id"),
         _kind(BAD_DATE, "date"),
         _kind(NON_POSITIVE, "quantity"),
         _kind(NON_POSITIVE, "price"),
@@ -86,8 +85,8 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(WRONG_COLUMNS, ""),
     ),
     "products": (
-        *(_kind(NULL, column) for column in ("product_id", "category", "price", "rating")),
-        *(_kind(BAD_NUMBER, column) for column in ("product_id", "price", "rating")),
+        *_each(NULL, "product_id", "category", "price", "rating"),
+        *_each(BAD_NUMBER, "product_id", "price", "rating"),
         _kind(BAD_DATE, "updated_at"),
         _kind(NON_POSITIVE, "price"),
         _kind(OUT_OF_RANGE, "price"),
@@ -96,11 +95,8 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(WRONG_COLUMNS, ""),
     ),
     "user_behavior": (
-        *(
-            _kind(NULL, column)
-            for column in ("user_id", "page_views", "session_duration", "timestamp")
-        ),
-        *(_kind(BAD_NUMBER, column) for column in ("user_id", "page_views", "session_duration")),
+        *_each(NULL, "user_id", "page_views", "session_duration", "timestamp"),
+        *_each(BAD_NUMBER, "user_id", "page_views", "session_duration"),
         _kind(BAD_DATE, "timestamp"),
         _kind(OUT_OF_RANGE, "page_views"),
         _kind(OUT_OF_RANGE, "session_duration"),
@@ -109,7 +105,7 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(WRONG_COLUMNS, ""),
     ),
     "transactions": (
-        *(_kind(NULL, column) for column in ("transaction_id", "user_id", "amount", "timestamp")),
+        *_each(NULL, "transaction_id", "user_id", "amount", "timestamp"),
         _kind(NON_POSITIVE, "amount"),
         # Same transaction_id again later in the file: this (earlier) row is rejected.
         FaultKind(DUPLICATE, "transaction_id", "duplicate"),
@@ -129,10 +125,7 @@ KINDS: dict[str, tuple[FaultKind, ...]] = {
         _kind(MALFORMED_JSON, ""),
     ),
     "customers": (
-        *(
-            _kind(NULL, column)
-            for column in ("customer_id", "email", "signup_at", "marketing_consent", "updated_at")
-        ),
+        *_each(NULL, "customer_id", "email", "signup_at", "marketing_consent", "updated_at"),
         _kind(BAD_NUMBER, "customer_id"),
         _kind(BAD_EMAIL, "email"),
         _kind(BAD_DATE, "signup_at"),

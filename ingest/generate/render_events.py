@@ -90,9 +90,7 @@ class EventArrays:
 
 def event_columns(events: EventArrays) -> EventColumns:
     local = events.event_at + TZ_OFFSETS[events.tz_code]
-    timestamp = pc.binary_join_element_wise(
-        pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, events.tz_code), ""
-    )
+    timestamp = _concat(pa.array(iso_seconds(local)), str_take(TZ_SUFFIXES, events.tz_code))
     query = str_take(SEARCH_QUERIES, events.query)
     pasted_email = searches_with_email(events.user_ids, events.event_at)
     if pasted_email.any():
@@ -111,37 +109,21 @@ def event_columns(events: EventArrays) -> EventColumns:
     )
 
 
+def _concat(*parts: pa.Array | str) -> pa.Array:
+    """The text of ``parts`` joined row by row (null where any part is null)."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
 def _clean_event_lines(cols: EventColumns) -> pa.Array:
     code = pa.array(cols.type_code)
-    page = pc.binary_join_element_wise(
-        '{"page":"/products/', cols.product, '","product_id":', cols.product, "}", ""
-    )
-    page_view = pc.binary_join_element_wise(
-        '{"page":"/products/',
-        cols.product,
-        '","product_id":',
-        cols.product,
-        ',"ip_address":"',
-        cols.ip_address,
-        '","user_agent":"',
-        cols.user_agent,
-        '"}',
-        "",
-    )
-    cart = pc.binary_join_element_wise(
-        '{"product_id":', cols.product, ',"quantity":', cols.quantity, "}", ""
-    )
-    purchase = pc.binary_join_element_wise(
-        '{"product_id":',
-        cols.product,
-        ',"quantity":',
-        cols.quantity,
-        ',"amount":',
-        cols.amount,
-        "}",
-        "",
-    )
-    search = pc.binary_join_element_wise('{"query":"', cols.query, '"}', "")
+    product_page = _concat('{"page":"/products/', cols.product, '","product_id":', cols.product)
+    page = _concat(product_page, "}")
+    device = _concat(',"ip_address":"', cols.ip_address, '","user_agent":"', cols.user_agent)
+    page_view = _concat(product_page, device, '"}')
+    cart_line = _concat('{"product_id":', cols.product, ',"quantity":', cols.quantity)
+    cart = _concat(cart_line, "}")
+    purchase = _concat(cart_line, ',"amount":', cols.amount, "}")
+    search = _concat('{"query":"', cols.query, '"}')
     data = pc.case_when(
         pc.make_struct(
             pc.equal(code, PAGE_VIEW),
@@ -155,18 +137,8 @@ def _clean_event_lines(cols: EventColumns) -> pa.Array:
         purchase,
         search,
     )
-    return pc.binary_join_element_wise(
-        '{"user_id":',
-        cols.user,
-        ',"event_type":"',
-        cols.event_type,
-        '","timestamp":"',
-        cols.timestamp,
-        '","data":',
-        data,
-        "}",
-        "",
-    )
+    head = _concat('{"user_id":', cols.user, ',"event_type":"', cols.event_type)
+    return _concat(head, '","timestamp":"', cols.timestamp, '","data":', data, "}")
 
 
 def _event_pairs(cols: EventColumns, row: int) -> tuple[dict[str, str], dict[str, str]]:

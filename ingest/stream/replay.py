@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -111,6 +115,56 @@ def start_mock_cluster() -> tuple[object, str]:
     brokers = producer.list_topics(timeout=10).brokers
     broker = next(iter(brokers.values()))
     return producer, f"{broker.host}:{broker.port}"
+
+
+def stream_command(address: str, topic: str, group: str, database: Path, *flags: str) -> list[str]:
+    """The command line of `ingest stream kafka` (this Python) consuming ``topic`` at
+    ``address`` (e.g. the mock cluster's) into ``database``; ``flags`` are added."""
+    return [
+        *(sys.executable, "-m", "ingest", "stream", "kafka", "--bootstrap-servers", address),
+        *("--topic", topic, "--group", group, "--database", str(database), *flags),
+    ]
+
+
+@dataclass
+class Watched:
+    """A subprocess whose stdout lines a thread collects (see ``start_watched``)."""
+
+    process: subprocess.Popen[str]
+    lines: list[str]
+    seen: threading.Event  # set at the first line holding the marker
+    reader: threading.Thread
+
+
+def start_watched(
+    command: list[str],
+    marker: str,
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    stderr: int = subprocess.STDOUT,
+    echo: Say | None = None,
+) -> Watched:
+    """Start ``command`` (e.g. a ``stream_command``); a thread keeps its stdout lines, hands
+    each to ``echo`` and sets ``seen`` once a line contains ``marker``."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+    )
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.rstrip())
+            if echo is not None:
+                echo(line.rstrip())
+            if marker in line:
+                seen.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return Watched(process, lines, seen, reader)
 
 
 def replay_kafka(

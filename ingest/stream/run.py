@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +42,7 @@ from ingest.stream.warehouse import Turn, WarehouseTurns
 
 Say = Callable[[str], None]
 T = TypeVar("T")
+B = TypeVar("B")
 
 
 @dataclass
@@ -193,6 +194,25 @@ def _catch_up(turns: WarehouseTurns, builder: WarmBuilder, say: Say) -> bool:
     return True
 
 
+def _batches(
+    next_batch: Callable[[int, float, Callable[[], bool], float | None], B | None],
+    options: StreamOptions,
+    stop: StopSignals,
+) -> Iterator[B]:
+    """The input's batches until a stop is requested or it stays idle (``next_batch``
+    returns None)."""
+    while not stop.requested():
+        batch = next_batch(
+            options.max_batch_rows,
+            options.max_batch_seconds,
+            stop.requested,
+            options.stop_when_idle,
+        )
+        if batch is None:
+            return
+        yield batch
+
+
 def stream_kafka(servers: str, topic: str, group: str, options: StreamOptions, say: Say) -> int:
     stop = StopSignals()
     stop.install()
@@ -210,15 +230,7 @@ def stream_kafka(servers: str, topic: str, group: str, options: StreamOptions, s
         kafka.assign(positions)
         say(f"consuming {topic} from {servers} as group {group}")
         clock = _Clock()
-        while not stop.requested():
-            batch = kafka.next_batch(
-                options.max_batch_rows,
-                options.max_batch_seconds,
-                stop.requested,
-                options.stop_when_idle,
-            )
-            if batch is None:
-                break
+        for batch in _batches(kafka.next_batch, options, stop):
             if not _kafka_batch(kafka, turns, builder, batch, group, topic, positions, clock, say):
                 break
         return 0
@@ -287,15 +299,7 @@ def stream_folder(folder: Path, options: StreamOptions, say: Say) -> int:
     if not _catch_up(turns, builder, say):
         return 0
     say(f"watching {folder}")
-    while not stop.requested():
-        files = source.next_batch(
-            options.max_batch_rows,
-            options.max_batch_seconds,
-            stop.requested,
-            options.stop_when_idle,
-        )
-        if files is None:
-            break
+    for files in _batches(source.next_batch, options, stop):
         if not _folder_batch(turns, builder, files, folder, say):
             break
         source.mark_taken(files)

@@ -36,6 +36,16 @@ def num(value: object, digits: int = 2) -> str:
     return f"{float(value) if not isinstance(value, Decimal) else value:,.{digits}f}"  # type: ignore[arg-type]
 
 
+def cells(*values: object) -> str:
+    """One ``<td>`` cell per value, escaped."""
+    return "".join(f"<td>{esc(value)}</td>" for value in values)
+
+
+def num_cells(*values: object) -> str:
+    """One right-aligned ``<td class="num">`` cell per number (``num`` formatting)."""
+    return "".join(f'<td class="num">{num(value)}</td>' for value in values)
+
+
 def table(headers: Sequence[str], rows: Sequence[str], *, table_id: str = "") -> str:
     """A table with escaped headers around already rendered `<tr>` rows."""
     head = "".join(f"<th>{esc(header)}</th>" for header in headers)

@@ -31,6 +31,14 @@ BASE_SQL = """
 """
 
 
+# A relation renamed in B (old_name -> new_name), and one B alone has.
+RENAMED_A = ["create table marts.old_name as select 1 as x"]
+RENAMED_B = [
+    "create table marts.new_name as select 1 as x",
+    "create table marts.added as select 2 as y",
+]
+
+
 def make_warehouse(path: Path, *statements: str) -> Path:
     con = duckdb.connect(str(path))
     try:
@@ -64,46 +72,61 @@ def test_identical_warehouses_pass(tmp_path: Path, capsys: pytest.CaptureFixture
     assert out.strip().endswith("2 relations: 2 identical, 0 different or missing")
 
 
-def test_a_changed_duplicate_row_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a = make_warehouse(tmp_path / "a.duckdb")
-    # One of the two equal rows changes: EXCEPT ALL counts duplicates, so it is seen.
-    b = make_warehouse(
-        tmp_path / "b.duckdb",
-        "update marts.daily set note = 'x' where rowid = 2",
-    )
-    code, out, _ = run(capsys, a, b, "--schemas", "marts")
-    assert code == 1
-    assert "DIFF    marts.daily: rows 3 / 3, 1 rows only in A, 1 rows only in B" in out
-    assert "OK      marts.daily_total" in out
-
-
-def test_row_count_and_type_differences_fail(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("a_sql", "b_sql", "args", "expected"),
+    [
+        pytest.param(
+            [],
+            # One of the two equal rows changes: EXCEPT ALL counts duplicates, so it is seen.
+            ["update marts.daily set note = 'x' where rowid = 2"],
+            ["--schemas", "marts"],
+            [
+                "DIFF    marts.daily: rows 3 / 3, 1 rows only in A, 1 rows only in B",
+                "OK      marts.daily_total",
+            ],
+            id="a-changed-duplicate-row",
+        ),
+        pytest.param(
+            ["create table marts.extra (id integer)"],
+            [
+                "delete from marts.daily where day = '2026-10-01'",
+                "create table marts.extra (id bigint)",
+            ],
+            [],
+            [
+                "DIFF    marts.daily: rows 3 / 2, 1 rows only in A, 0 rows only in B",
+                "DIFF    marts.extra: types differ: id INTEGER/BIGINT",
+            ],
+            id="row-count-and-type",
+        ),
+        pytest.param(
+            RENAMED_A,
+            RENAMED_B,
+            [],
+            ["ONLY-A  marts.old_name", "ONLY-B  marts.new_name"],
+            id="renamed-and-missing-relations",
+        ),
+    ],
+)
+def test_differences_fail(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    a_sql: list[str],
+    b_sql: list[str],
+    args: list[str],
+    expected: list[str],
 ) -> None:
-    a = make_warehouse(tmp_path / "a.duckdb", "create table marts.extra (id integer)")
-    b = make_warehouse(
-        tmp_path / "b.duckdb",
-        "delete from marts.daily where day = '2026-10-01'",
-        "create table marts.extra (id bigint)",
-    )
-    code, out, _ = run(capsys, a, b)
+    a = make_warehouse(tmp_path / "a.duckdb", *a_sql)
+    b = make_warehouse(tmp_path / "b.duckdb", *b_sql)
+    code, out, _ = run(capsys, a, b, *args)
     assert code == 1
-    assert "DIFF    marts.daily: rows 3 / 2, 1 rows only in A, 0 rows only in B" in out
-    assert "DIFF    marts.extra: types differ: id INTEGER/BIGINT" in out
+    for line in expected:
+        assert line in out
 
 
-def test_renamed_and_missing_relations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a = make_warehouse(tmp_path / "a.duckdb", "create table marts.old_name as select 1 as x")
-    b = make_warehouse(
-        tmp_path / "b.duckdb",
-        "create table marts.new_name as select 1 as x",
-        "create table marts.added as select 2 as y",
-    )
-    code, out, _ = run(capsys, a, b)
-    assert code == 1
-    assert "ONLY-A  marts.old_name" in out
-    assert "ONLY-B  marts.new_name" in out
-
+def test_renamed_relations_are_mapped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = make_warehouse(tmp_path / "a.duckdb", *RENAMED_A)
+    b = make_warehouse(tmp_path / "b.duckdb", *RENAMED_B)
     code, out, _ = run(capsys, a, b, "--map", "marts.old_name=new_name")
     assert code == 1  # marts.added is still on one side only
     assert "OK      marts.old_name -> marts.new_name: rows 1 / 1" in out

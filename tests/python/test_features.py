@@ -64,6 +64,19 @@ def _write_sales(path: Path, rows: list[tuple]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _random_events(rng: random.Random, midnight: datetime, count: int) -> list[dict]:
+    """``count`` events of users 1..25 at random times of the day starting at ``midnight``."""
+    return [
+        _event(
+            rng.randint(1, 25),
+            rng.choice(EVENT_TYPES),
+            midnight + timedelta(seconds=rng.randint(0, 86399)),
+            rng,
+        )
+        for _ in range(count)
+    ]
+
+
 def write_incremental_landing(root: Path, seed: int = 3) -> list[list[Path]]:
     """Small landing data for DAYS, as the files of three loads: days 1..N-1, day N, late.
 
@@ -77,15 +90,7 @@ def write_incremental_landing(root: Path, seed: int = 3) -> list[list[Path]]:
     for day in DAYS:
         is_last = day == DAYS[-1]
         midnight = datetime.combine(day, datetime.min.time())
-        events = [
-            _event(
-                rng.randint(1, 25),
-                rng.choice(EVENT_TYPES),
-                midnight + timedelta(seconds=rng.randint(0, 86399)),
-                rng,
-            )
-            for _ in range(150)
-        ]
+        events = _random_events(rng, midnight, 150)
         if day == DAYS[-2]:
             # user 901 ends the day at 23:50; user 902 at 23:40; user 903 twice at 23:59:59
             events.append(_event(901, "click", midnight + timedelta(hours=23, minutes=50), rng))
@@ -118,15 +123,7 @@ def write_incremental_landing(root: Path, seed: int = 3) -> list[list[Path]]:
 
     late_day = DAYS[1]
     late_midnight = datetime.combine(late_day, datetime.min.time())
-    late_events = [
-        _event(
-            rng.randint(1, 25),
-            rng.choice(EVENT_TYPES),
-            late_midnight + timedelta(seconds=rng.randint(0, 86399)),
-            rng,
-        )
-        for _ in range(30)
-    ]
+    late_events = _random_events(rng, late_midnight, 30)
     late_events_file = root / "events" / late_day.isoformat() / "events_late.jsonl"
     _write_events(late_events_file, late_events)
     late_sales_file = root / "sales" / "late" / f"sales_{late_day.isoformat()}.csv"

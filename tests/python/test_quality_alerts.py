@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, Warehouse
-from test_quality_history import copy_warehouse
+from test_quality_history import copy_warehouse, warehouse_with
 
 from observability import alerts, deliveries
 from observability.errors import AlertDeliveryError
@@ -156,19 +156,17 @@ def test_only_http_urls_are_posted_to(tmp_path: Path) -> None:
 @pytest.fixture
 def alerts_warehouse(tmp_path: Path) -> Path:
     """A warehouse whose marts.data_quality_alerts has sales under min_dqs, events not."""
-    database = tmp_path / "alerts.duckdb"
-    with duckdb.connect(str(database)) as con:
-        con.execute("create schema marts")
-        con.execute(
-            "create table marts.data_quality_alerts as select * from (values "
-            "('sales', 'b1', 91.2, 95.0, true, "
-            "'out_of_range_price (120), invalid_date (40)', "
-            "'source sales DQS 91.20 < min_dqs 95.00: top reasons ...', 'inv-1'), "
-            "('events', 'b1', 99.5, 95.0, false, '', null, 'inv-1')) as t("
-            "source_name, batch_id, dqs, min_dqs, is_below_min_dqs, top_rejection_reasons, "
-            "alert_message, invocation_id)"
-        )
-    return database
+    return warehouse_with(
+        tmp_path / "alerts.duckdb",
+        "create schema marts",
+        "create table marts.data_quality_alerts as select * from (values "
+        "('sales', 'b1', 91.2, 95.0, true, "
+        "'out_of_range_price (120), invalid_date (40)', "
+        "'source sales DQS 91.20 < min_dqs 95.00: top reasons ...', 'inv-1'), "
+        "('events', 'b1', 99.5, 95.0, false, '', null, 'inv-1')) as t("
+        "source_name, batch_id, dqs, min_dqs, is_below_min_dqs, top_rejection_reasons, "
+        "alert_message, invocation_id)",
+    )
 
 
 def run_alerts(database: Path, url: str | None) -> subprocess.CompletedProcess[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 from conftest import Warehouse, run_dbt
 
 QUALITY_NODES = ["--select", "data_quality_scores", "data_quality_checks", "pipeline_metrics"]
@@ -22,6 +23,14 @@ def copy_warehouse(warehouse: Warehouse, destination: Path) -> Warehouse:
     if wal.exists():
         shutil.copy2(wal, database.with_name(database.name + ".wal"))
     return Warehouse(warehouse.landing, database, destination / "target")
+
+
+def warehouse_with(database: Path, *statements: str) -> Path:
+    """A small DuckDB file holding what ``statements`` create (stand-ins for built marts)."""
+    with duckdb.connect(str(database)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return database
 
 
 def invocations(warehouse: Warehouse, table: str) -> dict[str, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, Warehouse
-from test_quality_history import copy_warehouse
+from test_quality_history import copy_warehouse, warehouse_with
 
 from observability.charts import Point, bar_chart, line_chart
 from observability.errors import ReportDataError, WarehouseError
@@ -96,36 +96,27 @@ def test_report_is_self_contained(report_html: str) -> None:
 
 
 def test_failing_checks_show_samples_of_their_failing_rows(tmp_path: Path) -> None:
-    import duckdb
-
-    database = tmp_path / "tiny.duckdb"
-    with duckdb.connect(str(database)) as con:
-        con.execute("create schema marts; create schema audit")
-        con.execute(
-            "create table marts.data_quality_scores as select 'sales' as source_name, "
-            "'b1' as batch_id, timestamp '2026-10-01 00:00:00' as batch_loaded_at, "
-            "10 as total_rows, 8 as valid_rows, 2 as rejected_rows, "
-            "2 as staging_rejected_rows, 0 as quarantined_rows, 80.00::decimal(5,2) as dqs, "
-            "true as is_latest_batch"
-        )
-        con.execute(
-            "create table marts.data_quality_rejections as select 'sales' as source_name, "
-            "'b1' as batch_id, 'staging' as rejected_by, 'invalid_date' as rejection_reason, "
-            "null::varchar as rejection_detail, 2 as rejected_rows"
-        )
-        con.execute(
-            'create table audit."not_null_x" as '
-            "select '<b>row one</b>' as sale_id union all select 'row two'"
-        )
-        con.execute(
-            "create table marts.data_quality_checks as select 'inv' as invocation_id, "
-            "timestamp '2026-10-01 01:00:00' as run_started_at, 'build' as command, "
-            "'test.p.not_null_x' as unique_id, 'not_null_x' as node_name, "
-            "'not_null' as test_name, 'stg_sales' as tested_model, 'error' as severity, "
-            "'fail' as status, 2 as failures, 'Got 2 results' as message, "
-            '\'"tiny"."audit"."not_null_x"\' as failures_relation, 0 as checks_passed, '
-            "1 as checks_run, 0.00::decimal(5,2) as checks_passed_pct"
-        )
+    database = warehouse_with(
+        tmp_path / "tiny.duckdb",
+        "create schema marts; create schema audit",
+        "create table marts.data_quality_scores as select 'sales' as source_name, "
+        "'b1' as batch_id, timestamp '2026-10-01 00:00:00' as batch_loaded_at, "
+        "10 as total_rows, 8 as valid_rows, 2 as rejected_rows, "
+        "2 as staging_rejected_rows, 0 as quarantined_rows, 80.00::decimal(5,2) as dqs, "
+        "true as is_latest_batch",
+        "create table marts.data_quality_rejections as select 'sales' as source_name, "
+        "'b1' as batch_id, 'staging' as rejected_by, 'invalid_date' as rejection_reason, "
+        "null::varchar as rejection_detail, 2 as rejected_rows",
+        'create table audit."not_null_x" as '
+        "select '<b>row one</b>' as sale_id union all select 'row two'",
+        "create table marts.data_quality_checks as select 'inv' as invocation_id, "
+        "timestamp '2026-10-01 01:00:00' as run_started_at, 'build' as command, "
+        "'test.p.not_null_x' as unique_id, 'not_null_x' as node_name, "
+        "'not_null' as test_name, 'stg_sales' as tested_model, 'error' as severity, "
+        "'fail' as status, 2 as failures, 'Got 2 results' as message, "
+        '\'"tiny"."audit"."not_null_x"\' as failures_relation, 0 as checks_passed, '
+        "1 as checks_run, 0.00::decimal(5,2) as checks_passed_pct",
+    )
     out = write_report(database, tmp_path / "out" / "q.html")
     umask = os.umask(0)
     os.umask(umask)
@@ -139,36 +130,22 @@ def test_failing_checks_show_samples_of_their_failing_rows(tmp_path: Path) -> No
 
 def test_every_warehouse_text_is_escaped() -> None:
     evil = '<script>alert("x")</script>'
+    # The columns the latest-batch and the per-batch rows share.
+    batch = {
+        "source_name": evil,
+        "batch_id": evil,
+        "batch_loaded_at": None,
+        "total_rows": 1,
+        "valid_rows": 1,
+        "rejected_rows": 0,
+        "dqs": 100,
+    }
     data = ReportData(
         generated_at=datetime(2026, 10, 1, tzinfo=UTC),
         database=evil,
-        latest=[
-            {
-                "source_name": evil,
-                "batch_id": evil,
-                "batch_loaded_at": None,
-                "total_rows": 1,
-                "valid_rows": 1,
-                "rejected_rows": 0,
-                "dqs": 100,
-                "min_dqs": 95,
-                "is_below_min_dqs": False,
-                "top_rejection_reasons": evil,
-            }
-        ],
+        latest=[{**batch, "min_dqs": 95, "is_below_min_dqs": False, "top_rejection_reasons": evil}],
         batches=[
-            {
-                "source_name": evil,
-                "batch_id": evil,
-                "batch_loaded_at": None,
-                "total_rows": 1,
-                "valid_rows": 1,
-                "rejected_rows": 0,
-                "staging_rejected_rows": 0,
-                "quarantined_rows": 0,
-                "dqs": 100,
-                "is_latest_batch": True,
-            }
+            {**batch, "staging_rejected_rows": 0, "quarantined_rows": 0, "is_latest_batch": True}
         ],
         reasons=[
             {

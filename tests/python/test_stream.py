@@ -20,7 +20,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from conftest import PROJECT_DIR, run_dbt, run_ingest
 
 from ingest.ledger import ensure_tables
 from ingest.stream.build import release_warehouse
+from ingest.stream.replay import start_watched, stream_command
 
 pytestmark = pytest.mark.slow
 
@@ -132,52 +132,22 @@ def _env(tmp: Path) -> dict[str, str]:
     }
 
 
-def _stream_cmd(address: str, database: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "ingest",
-        "stream",
-        "kafka",
-        "--bootstrap-servers",
-        address,
-        "--topic",
-        TOPIC,
-        "--group",
-        GROUP,
-        "--database",
-        str(database),
-        "--max-batch-rows",
-        "40",
-        "--max-batch-seconds",
-        "0.5",
-        *extra,
-    ]
+def _stream_cmd(address: str, database: Path, *extra: str, topic: str = TOPIC) -> list[str]:
+    small_batches = ("--max-batch-rows", "40", "--max-batch-seconds", "0.5")
+    return stream_command(address, topic, GROUP, database, *small_batches, *extra)
 
 
 def _start_and_wait_for(
     cmd: list[str], env: dict[str, str], marker: str, timeout: float = 240
 ) -> tuple[subprocess.Popen[str], list[str]]:
     """Start the streamer; return once a stdout line contains ``marker``."""
-    process = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    lines: list[str] = []
-    seen = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line.rstrip())
-            if marker in line:
-                seen.set()
-
-    threading.Thread(target=read, daemon=True).start()
+    watched = start_watched(cmd, marker, cwd=PROJECT_DIR, env=env)
+    process, seen = watched.process, watched.seen
     deadline = time.monotonic() + timeout
     while not seen.is_set() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert seen.is_set() or process.poll() is not None, f"no {marker!r} within {timeout}s"
-    return process, lines
+    return process, watched.lines
 
 
 @dataclass(frozen=True)
@@ -506,8 +476,7 @@ def test_erased_persons_messages_are_suppressed_and_their_offsets_pass(
     assert len(erased_keys) == len(theirs)
 
     def stream(stream_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        cmd = _stream_cmd(address, database, "--stop-when-idle", "3")
-        cmd[cmd.index(TOPIC)] = topic
+        cmd = _stream_cmd(address, database, "--stop-when-idle", "3", topic=topic)
         return subprocess.run(
             cmd, cwd=PROJECT_DIR, env=stream_env, capture_output=True, text=True, timeout=600
         )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from observability.report.data import SAMPLE_ROWS, ReportData
-from observability.report.markup import esc, num, table
+from observability.report.markup import cells, esc, num, num_cells, table
 
 
 def _sample_table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
-    body = ["<tr>" + "".join(f"<td>{esc(value)}</td>" for value in row) + "</tr>" for row in rows]
+    body = [f"<tr>{cells(*row)}</tr>" for row in rows]
     return f'<div class="sample">{table(columns, body)}</div>'
 
 
@@ -46,11 +46,8 @@ def render(data: ReportData) -> str:
             parts.append(_sample_table(*sample))
         parts.append("</div>")
     rows = [
-        f"<tr><td>{esc(run['run_started_at'])}</td><td>{esc(run['command'])}</td>"
-        f"<td>{esc(run['invocation_id'])}</td>"
-        f'<td class="num">{num(run["checks_passed"])}</td>'
-        f'<td class="num">{num(run["checks_run"])}</td>'
-        f'<td class="num">{num(run["checks_passed_pct"])}</td></tr>'
+        f"<tr>{cells(run['run_started_at'], run['command'], run['invocation_id'])}"
+        f"{num_cells(run['checks_passed'], run['checks_run'], run['checks_passed_pct'])}</tr>"
         for run in data.check_runs
     ]
     parts.append("<h3>Recent invocations</h3>")

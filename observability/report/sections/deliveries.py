@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from observability.report.data import ReportData
-from observability.report.markup import esc, num, table
+from observability.report.markup import cells, esc, num_cells, table
 
 
 def render(data: ReportData) -> str:
@@ -14,11 +14,9 @@ def render(data: ReportData) -> str:
         css = "ok" if row["delivery_status"] == "sent" else "bad"
         rows.append(
             f'<tr data-source="{esc(row["source_name"])}">'
-            f"<td>{esc(row['attempted_at'])}</td><td>{esc(row['source_name'])}</td>"
-            f"<td>{esc(row['batch_id'])}</td>"
+            f"{cells(row['attempted_at'], row['source_name'], row['batch_id'])}"
             f'<td><span class="{css}">{esc(row["delivery_status"])}</span></td>'
-            f'<td class="num">{num(row["http_status"])}</td>'
-            f"<td>{esc(row['delivery_error'])}</td></tr>"
+            f"{num_cells(row['http_status'])}{cells(row['delivery_error'])}</tr>"
         )
     return (
         "<h2>Alert deliveries (recent)</h2>"
