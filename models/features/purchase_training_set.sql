@@ -4,53 +4,49 @@
     Label times are UTC midnights: the end of every day of the data range (up to the day of
     int_as_of, never the wall clock). A row's features count only activity on days before its
     label date, i.e. strictly before label_at; its label looks at the horizon after it. The
-    activity per user and day (int_user_activity_daily) has at most one row per user and day.
-    - The features over all earlier days (totals, first and last days) are windows over a
-      user's days ordered by a day number, with one extra row per label time and a range
-      frame that ends the day before the label day: one sort per user, not a join of every
-      label time with every earlier day.
-    - The 7- and 28-day sums and the label are one join of each label time with the user's
-      days from 28 days before it to the end of its horizon (at most 28 + horizon rows per
-      label time, however long the history) and one grouping with a conditional sum per
-      column: one pass, where a window per column cost a sort-and-scan of every row each.
-    The feature columns are the var `propensity_features` (the list the propensity model
-    trains on), in that order, after the keys and the label.
+    activity per user and day (int_user_activity_daily) gets one extra row per label time,
+    then every feature is a window over a user's days ordered by a day number, with range
+    frames that end the day before the label day: one sort per user instead of a join of
+    every label time with every event. The feature columns are the var `propensity_features`
+    (the list the propensity model trains on), in that order, after the keys and the label.
 -#}
 {%- set horizon_days = var('purchase_label_horizon_days') | int -%}
 {%- set label_every_days = var('training_label_every_days') | int -%}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set money = 'decimal(18, 2)' -%}
-{%- set all_before = "partition by rows_by_day.user_id order by rows_by_day.day_index"
-    ~ " range between unbounded preceding and 1 preceding" -%}
-{#- Summed features: column -> (daily measure, days before the label day or none for every
-    earlier day, type); zero when no activity. -#}
-{%- set summed = {
-    'events_7d': ('events', 7, bigint),
-    'events_28d': ('events', 28, bigint),
-    'events_total': ('events', none, bigint),
-    'page_view_events_28d': ('page_view_events', 28, bigint),
-    'click_events_28d': ('click_events', 28, bigint),
-    'search_events_28d': ('search_events', 28, bigint),
-    'add_to_cart_events_7d': ('add_to_cart_events', 7, bigint),
-    'add_to_cart_events_28d': ('add_to_cart_events', 28, bigint),
-    'purchase_events_7d': ('purchase_events', 7, bigint),
-    'purchase_events_28d': ('purchase_events', 28, bigint),
-    'purchase_events_total': ('purchase_events', none, bigint),
-    'sessions_7d': ('sessions', 7, bigint),
-    'sessions_28d': ('sessions', 28, bigint),
-    'active_days_28d': ('is_active_day', 28, bigint),
-    'distinct_products_total': ('new_products', none, bigint),
-    'transactions_28d': ('transaction_count', 28, bigint),
-    'sales_lines_28d': ('sales_lines', 28, bigint),
-    'purchase_value_28d': ('purchase_value', 28, money),
-    'purchase_value_total': ('purchase_value', none, money),
-    'transaction_amount_28d': ('transaction_amount', 28, money),
-    'sales_amount_28d': ('sales_amount', 28, money),
+{%- set by_day = "partition by rows_by_day.user_id order by rows_by_day.day_index" -%}
+{%- set last_7_days = by_day ~ " range between 7 preceding and 1 preceding" -%}
+{%- set last_28_days = by_day ~ " range between 28 preceding and 1 preceding" -%}
+{%- set all_before = by_day ~ " range between unbounded preceding and 1 preceding" -%}
+{%- set horizon = by_day ~ " range between current row and "
+    ~ (horizon_days - 1) ~ " following" -%}
+{#- Windowed sums: feature column -> (daily measure, frame, type); zero when no activity. -#}
+{%- set window_sums = {
+    'events_7d': ('events', last_7_days, bigint),
+    'events_28d': ('events', last_28_days, bigint),
+    'events_total': ('events', all_before, bigint),
+    'page_view_events_28d': ('page_view_events', last_28_days, bigint),
+    'click_events_28d': ('click_events', last_28_days, bigint),
+    'search_events_28d': ('search_events', last_28_days, bigint),
+    'add_to_cart_events_7d': ('add_to_cart_events', last_7_days, bigint),
+    'add_to_cart_events_28d': ('add_to_cart_events', last_28_days, bigint),
+    'purchase_events_7d': ('purchase_events', last_7_days, bigint),
+    'purchase_events_28d': ('purchase_events', last_28_days, bigint),
+    'purchase_events_total': ('purchase_events', all_before, bigint),
+    'sessions_7d': ('sessions', last_7_days, bigint),
+    'sessions_28d': ('sessions', last_28_days, bigint),
+    'active_days_28d': ('is_active_day', last_28_days, bigint),
+    'distinct_products_total': ('new_products', all_before, bigint),
+    'transactions_28d': ('transaction_count', last_28_days, bigint),
+    'sales_lines_28d': ('sales_lines', last_28_days, bigint),
+    'purchase_value_28d': ('purchase_value', last_28_days, money),
+    'purchase_value_total': ('purchase_value', all_before, money),
+    'transaction_amount_28d': ('transaction_amount', last_28_days, money),
+    'sales_amount_28d': ('sales_amount', last_28_days, money),
 } -%}
-{%- set longest_window_days = summed.values() | map(attribute=1) | select('number') | max -%}
-{%- set whole_history_measures = [] -%}
-{%- for spec in summed.values() if spec[1] is none and spec[0] not in whole_history_measures -%}
-    {%- do whole_history_measures.append(spec[0]) -%}
+{%- set measures = [] -%}
+{%- for spec in window_sums.values() if spec[0] not in measures -%}
+    {%- do measures.append(spec[0]) -%}
 {%- endfor %}
 
 with
@@ -130,11 +126,9 @@ row_keys as (
 
 rows_by_day as (
     select
-        {%- for measure in whole_history_measures %}
+        {%- for measure in measures %}
             activity.{{ measure }},
         {%- endfor %}
-        activity.events > 0 as has_events,
-        activity.purchase_events > 0 as has_purchase_events,
         row_keys.user_id,
         row_keys.day_index,
         row_keys.is_label_row
@@ -146,68 +140,34 @@ rows_by_day as (
             and not row_keys.is_label_row
 ),
 
--- Every earlier day: the window rows of the label times.
 windowed as (
     select
         rows_by_day.user_id,
         rows_by_day.day_index,
         rows_by_day.is_label_row,
-        {%- for feature, spec in summed.items() if spec[1] is none %}
+        {%- for feature, spec in window_sums.items() %}
             cast(
-                coalesce(sum(rows_by_day.{{ spec[0] }}) over ({{ all_before }}), 0)
+                coalesce(sum(rows_by_day.{{ spec[0] }}) over ({{ spec[1] }}), 0)
                 as {{ spec[2] }}
             ) as {{ feature }},
         {%- endfor %}
         rows_by_day.day_index - min(rows_by_day.day_index) over ({{ all_before }})
             as days_since_first_seen,
         rows_by_day.day_index
-        - max(case when rows_by_day.has_events then rows_by_day.day_index end)
+        - max(case when rows_by_day.events > 0 then rows_by_day.day_index end)
             over ({{ all_before }}) as days_since_last_event,
         rows_by_day.day_index
-        - max(case when rows_by_day.has_purchase_events then rows_by_day.day_index end)
-            over ({{ all_before }}) as days_since_last_purchase
+        - max(case when rows_by_day.purchase_events > 0 then rows_by_day.day_index end)
+            over ({{ all_before }}) as days_since_last_purchase,
+        sum(rows_by_day.purchase_events) over ({{ horizon }}) as purchase_events_in_horizon
     from rows_by_day
-),
-
--- The recent days and the horizon: each label time with the user's days in
--- [label day - longest window, label day + horizon), summed per column over its own days.
-recent as (
-    select
-        label_rows.user_id,
-        label_rows.day_index,
-        {%- for feature, spec in summed.items() if spec[1] is not none %}
-            sum(
-                case
-                    when activity.day_index >= label_rows.day_index - {{ spec[1] }}
-                        and activity.day_index < label_rows.day_index
-                        then activity.{{ spec[0] }}
-                end
-            ) as {{ feature }},
-        {%- endfor %}
-        sum(
-            case
-                when activity.day_index >= label_rows.day_index
-                    then activity.purchase_events
-            end
-        ) as purchase_events_in_horizon
-    from label_rows
-    inner join activity
-        on
-            label_rows.user_id = activity.user_id
-            and activity.day_index >= label_rows.day_index - {{ longest_window_days }}
-            and activity.day_index < label_rows.day_index + {{ horizon_days }}
-    group by label_rows.user_id, label_rows.day_index
 ),
 
 final as (
     select
         -- features, from activity strictly before label_at (the contract orders the columns)
         {%- for feature in var('propensity_features') %}
-            {%- if feature in summed and summed[feature][1] is not none %}
-            cast(coalesce(recent.{{ feature }}, 0) as {{ summed[feature][2] }}) as {{ feature }},
-            {%- else %}
             windowed.{{ feature }},
-            {%- endif %}
         {%- endfor %}
         -- keys
         {{ dbt.hash(dbt.concat([
@@ -229,17 +189,13 @@ final as (
         windowed.day_index = label_rows.last_day_index + 1 as is_scoring_snapshot,
         case
             when windowed.day_index + {{ horizon_days }} <= label_rows.last_day_index + 1
-                then coalesce(recent.purchase_events_in_horizon, 0) > 0
+                then coalesce(windowed.purchase_events_in_horizon, 0) > 0
         end as purchased_in_horizon
     from windowed
     inner join label_rows
         on
             windowed.user_id = label_rows.user_id
             and windowed.day_index = label_rows.day_index
-    left join recent
-        on
-            windowed.user_id = recent.user_id
-            and windowed.day_index = recent.day_index
     where windowed.is_label_row
 )
 
