@@ -61,6 +61,13 @@ install-spark: $(SPARK_STAMP)  ## Add the spark extra (dbt-spark, pyspark) to .v
 run: install generate load build docs-generate state report  ## Main job: generate, ingest, build, docs.
 	@echo "Warehouse: $(DUCKDB_PATH)   docs: target/static_index.html"
 
+# In `make run` the docs follow a successful `dbt build` of every node into the same target
+# folder: its manifest.json already holds every node's compiled SQL, so the docs skip
+# compiling the project again (about 80% of `dbt docs generate`'s time) and only query the
+# catalog. `make docs-generate` on its own compiles (the manifest may come from a partial run).
+run: DOCS_GENERATE_FLAGS := --no-compile
+DOCS_GENERATE_FLAGS ?=
+
 generate: install  ## Write the deterministic sample data into $(LANDING)/.
 	$(BIN)/python -m ingest generate --out $(LANDING) --scale $(SCALE) --seed $(SEED) \
 	    --days $(DAYS) --start-date $(START_DATE) --fault-rate $(FAULT_RATE)
@@ -84,7 +91,7 @@ alerts: install  ## POST the pending DQS alerts to the webhook (build does it to
 
 docs-generate: install  ## Generate the static docs site (target/static_index.html).
 	@$(BIN)/python -m ingest.warehouse_check $(DUCKDB_PATH)
-	$(DBT) docs generate --static
+	$(DBT) docs generate --static $(DOCS_GENERATE_FLAGS)
 
 report: install  ## Write the data quality report (reports/quality.html).
 	$(BIN)/python -m observability report --database $(DUCKDB_PATH) --out reports/quality.html

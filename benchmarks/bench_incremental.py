@@ -4,8 +4,11 @@
 
 Generates `days + 1` days, lands and builds the first `days` (the full build, timed), then
 lands the files of the last day and builds again (the incremental build, timed), then runs
-`dbt build --full-refresh` into a copy of the same warehouse and compares every table of the
-staging, intermediate, features and marts schemas with EXCEPT ALL both ways.
+`dbt build --full-refresh` into a copy of the same warehouse and compares every table and view
+of the staging, intermediate, features and marts schemas with scripts/compare_warehouses.py
+(EXCEPT ALL both ways), leaving out what two builds differ in by design: its
+PER_BUILD_COLUMNS (built_at, invocation ids, model_version...) and PER_BUILD_RELATIONS (the
+histories of the builds and the comparisons with the previous build).
 Target (issue 13): the new day lands and builds in <= 15 % of the full build's time, with
 tables equal to a full refresh. Writes benchmarks/results/incremental_scale<S>.json.
 """
@@ -23,9 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import PROJECT_DIR, PYTHON, generate, target, timed, write_result  # noqa: E402
 
-COMPARED_SCHEMAS = ("staging", "intermediate", "features", "marts")
-# Tables that record the build itself (times, invocation ids) and so differ by design.
-BUILD_RECORDS = {"pipeline_metrics", "data_quality_checks", "prediction_log", "stream_metrics"}
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+import compare_warehouses  # noqa: E402
+
+COMPARED_SCHEMAS = ["staging", "intermediate", "features", "marts"]
 
 
 def load_and_build(landing: Path, database: Path, target_path: Path) -> tuple[float, float]:
@@ -42,30 +47,15 @@ def load_and_build(landing: Path, database: Path, target_path: Path) -> tuple[fl
 
 
 def compare(left: Path, right: Path) -> dict[str, object]:
-    import duckdb
-
-    with duckdb.connect() as con:
-        con.execute("attach ? as l (read_only)", [str(left)])
-        con.execute("attach ? as r (read_only)", [str(right)])
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables()"
-            " where database_name = 'l' and list_contains(?, schema_name)"
-            " order by all",
-            [list(COMPARED_SCHEMAS)],
-        ).fetchall()
-        differ = []
-        for schema, name in tables:
-            if name in BUILD_RECORDS:
-                continue
-            quoted = f'"{schema}"."{name}"'  # read from the catalog, quoted
-            count = con.execute(
-                f"select count(*) from (select * from l.{quoted}"
-                f" except all select * from r.{quoted}"
-                f" union all (select * from r.{quoted} except all select * from l.{quoted}))"
-            ).fetchone()[0]
-            if count:
-                differ.append(f"{schema}.{name}")
-        return {"tables": len(tables), "differ": differ}
+    results = compare_warehouses.compare(
+        left,
+        right,
+        COMPARED_SCHEMAS,
+        ignore_columns=compare_warehouses.PER_BUILD_COLUMNS,
+        ignore_relations=compare_warehouses.PER_BUILD_RELATIONS,
+    )
+    differ = [result.line() for result in results if not result.identical]
+    return {"relations": len(results), "differ": differ}
 
 
 def main() -> int:
@@ -117,7 +107,7 @@ def main() -> int:
     )
     comparison = compare(database, refreshed)
     ratio = incremental_seconds / full_seconds
-    print(f"ratio {ratio:.3f}; tables differing from a full refresh: {comparison['differ']}")
+    print(f"ratio {ratio:.3f}; relations differing from a full refresh: {comparison['differ']}")
     write_result(
         f"incremental_scale{args.scale:g}",
         {

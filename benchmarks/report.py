@@ -162,7 +162,10 @@ def incremental_result(result: dict) -> list[str]:
         f"Full build of {result['days']} days: {result['full']['wall_seconds']:.1f} s; "
         f"one new day ({result['new_day_files']} files): "
         f"{result['incremental']['wall_seconds']:.1f} s; ratio {result['ratio']:.3f}. "
-        f"Tables compared with a full refresh: {comparison['tables']}, differing: "
+        # "relations" (tables and views, per-build columns and histories left out) since
+        # bench_incremental compares through scripts/compare_warehouses.py; "tables" before.
+        f"{'Relations' if 'relations' in comparison else 'Tables'} compared with a full refresh: "
+        f"{comparison.get('relations', comparison.get('tables'))}, differing: "
         f"{', '.join(comparison['differ']) or 'none'}."
     )
     return [*heading(result), summary, *targets_table(result.get("targets", [])), ""]

@@ -8,10 +8,14 @@ EXCEPT ALL both ways (duplicates count). Prints one line per relation and a summ
         [--schemas intermediate features marts] [--map intermediate.int_events_as_of=int_as_of]
 
 --ignore-columns NAME... leaves columns of those names out of every relation (run metadata
-such as invocation_id or built_at that differs between any two builds). --map OLD=NEW pairs
-A's OLD with B's NEW: `schema.table=schema.table`, or a bare name on
-either side for "same schema". A relation present on one side only is a difference unless
---only-common is given. Both files are opened read-only; nothing is written.
+such as invocation_id or built_at that differs between any two builds). --ignore-per-build
+leaves out what any two builds of the same data differ in by design: the columns of
+PER_BUILD_COLUMNS and the relations of PER_BUILD_RELATIONS (histories of the builds and
+comparisons with the previous build); the one list, also used by
+benchmarks/bench_incremental.py. --map OLD=NEW pairs A's OLD with B's NEW:
+`schema.table=schema.table`, or a bare name on either side for "same schema". A relation
+present on one side only is a difference unless --only-common is given. Both files are
+opened read-only; nothing is written.
 
 Exit codes: 0 = identical; 1 = some relation differs (or is missing); 2 = bad arguments or an
 unreadable file.
@@ -26,6 +30,38 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
+
+# Stamped by each build: its time, its invocation, the version hash of the model it trained.
+PER_BUILD_COLUMNS = frozenset(
+    {
+        "built_at",
+        "trained_at",
+        "model_version",
+        "invocation_id",
+        "run_started_at",
+        "checked_at",
+        "recorded_at",
+        "build_started_at",
+        "build_finished_at",
+    }
+)
+# Whole relations that hold the history of the builds (one generation per build, kept through
+# --full-refresh) or compare this build with the previous one: two builds of the same data
+# differ there by design (a second build adds a generation; its previous build differs).
+PER_BUILD_RELATIONS = frozenset(
+    {
+        "staging.stg_audit__dqs_history",
+        "staging.stg_audit__run_results_history",
+        "staging.stg_stream_batches",
+        "marts.data_quality_checks",
+        "marts.pipeline_metrics",
+        "marts.stream_metrics",
+        "marts.prediction_log",
+        "marts.model_distribution_log",
+        "marts.model_drift",
+        "marts.propensity_realised_performance",
+    }
+)
 
 
 class CompareError(Exception):
@@ -92,7 +128,11 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _relations(
-    con, catalog: str, schemas: list[str] | None, ignore_columns: frozenset[str] = frozenset()
+    con,
+    catalog: str,
+    schemas: list[str] | None,
+    ignore_columns: frozenset[str] = frozenset(),
+    ignore_relations: frozenset[str] = frozenset(),
 ) -> dict[str, list[tuple[str, str]]]:
     """{"schema.table": [(column, type), ...]} of a catalog's tables and views."""
     rows = con.execute(
@@ -107,6 +147,8 @@ def _relations(
     relations: dict[str, list[tuple[str, str]]] = {}
     for schema, table, column, data_type in rows:
         if schema in SYSTEM_SCHEMAS or (schemas and schema not in schemas):
+            continue
+        if f"{schema}.{table}" in ignore_relations:
             continue
         columns = relations.setdefault(f"{schema}.{table}", [])
         if column not in ignore_columns:
@@ -165,6 +207,7 @@ def compare(
     mapping: dict[str, str] | None = None,
     only_common: bool = False,
     ignore_columns: frozenset[str] = frozenset(),
+    ignore_relations: frozenset[str] = frozenset(),
 ) -> list[RelationResult]:
     """Compare two DuckDB files; one result per relation (A's order, then B's extras)."""
     import duckdb
@@ -186,8 +229,8 @@ def compare(
             except duckdb.Error as exc:
                 first_line = str(exc).splitlines()[0]
                 raise CompareError(f"{path}: cannot open as DuckDB: {first_line}") from exc
-        relations_a = _relations(con, "warehouse_a", schemas, ignore_columns)
-        relations_b = _relations(con, "warehouse_b", schemas, ignore_columns)
+        relations_a = _relations(con, "warehouse_a", schemas, ignore_columns, ignore_relations)
+        relations_b = _relations(con, "warehouse_b", schemas, ignore_columns, ignore_relations)
         unknown = sorted(set(mapping) - set(relations_a))
         if unknown:
             raise CompareError(f"--map names relations missing from {path_a}: {unknown}")
@@ -224,7 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ignore-columns", nargs="+", default=[], metavar="NAME", help="columns left out"
     )
+    parser.add_argument(
+        "--ignore-per-build",
+        action="store_true",
+        help="leave out PER_BUILD_COLUMNS and PER_BUILD_RELATIONS (what builds differ in)",
+    )
     args = parser.parse_args(argv)
+    ignore_columns = frozenset(args.ignore_columns)
+    ignore_relations: frozenset[str] = frozenset()
+    if args.ignore_per_build:
+        ignore_columns |= PER_BUILD_COLUMNS
+        ignore_relations = PER_BUILD_RELATIONS
     try:
         results = compare(
             args.a,
@@ -232,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             args.schemas,
             parse_mapping(args.map),
             args.only_common,
-            frozenset(args.ignore_columns),
+            ignore_columns,
+            ignore_relations,
         )
     except CompareError as exc:
         print(f"compare_warehouses: {exc}", file=sys.stderr)

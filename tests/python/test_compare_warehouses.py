@@ -192,3 +192,32 @@ def test_ignored_columns_are_left_out(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, a, b, "--ignore-columns", "rows", "built_at")
     assert code == 0  # nothing left but the row counts
     assert "OK      marts.metrics: rows 1 / 1" in out
+
+
+def test_per_build_columns_and_relations_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--ignore-per-build: the stamps and histories of a build differ, the data still counts."""
+    history = "create table marts.prediction_log as select * from range({rows}) as t(generation)"
+    stamped = "create table marts.metrics as select 7 as auc, '{id}' as invocation_id"
+    a = make_warehouse(tmp_path / "a.duckdb", history.format(rows=1), stamped.format(id="first"))
+    b = make_warehouse(tmp_path / "b.duckdb", history.format(rows=2), stamped.format(id="second"))
+    assert "marts.prediction_log" in compare_warehouses.PER_BUILD_RELATIONS
+    assert "invocation_id" in compare_warehouses.PER_BUILD_COLUMNS
+    code, out, _ = run(capsys, a, b)
+    assert code == 1
+    assert "DIFF    marts.prediction_log: rows 1 / 2" in out
+    code, out, _ = run(capsys, a, b, "--ignore-per-build")
+    assert code == 0
+    assert "prediction_log" not in out
+    assert "OK      marts.metrics: rows 1 / 1" in out
+    # A difference outside the per-build columns still fails.
+    c = make_warehouse(
+        tmp_path / "c.duckdb",
+        history.format(rows=2),
+        stamped.format(id="second"),
+        "update marts.metrics set auc = 8",
+    )
+    code, out, _ = run(capsys, a, c, "--ignore-per-build")
+    assert code == 1
+    assert "DIFF    marts.metrics: rows 1 / 1, 1 rows only in A, 1 rows only in B" in out
