@@ -11,10 +11,15 @@ measures in fresh databases, each in its own subprocess under `/usr/bin/time -v`
   (c) bare, all_varchar = true: the same table with every column as text, as raw keeps it
       (a floor for any faithful text landing; reported for reference)
 
-and prints wall time and peak memory (maximum resident set size) of each and their ratio.
-The issue's target: (b) <= 2 x (a) at scale 100, peak memory < 2 GB. Runs alternate a and b
-so that a busy machine hurts both alike; the median of the repeats is reported. Both sides
-run with the memory limit of ``ingest.settings`` (env DUCKDB_MEMORY_LIMIT, default 4GB).
+and prints wall time, CPU time and peak memory (maximum resident set size) of each and their
+ratios. The target (issue 13, item 5): (b) <= 1.5 x (c), peak memory < 1 GB. Runs alternate
+a, b and c so that a busy machine hurts all alike; the median of the repeats is reported. On
+a shared machine compare the CPU ratio too: wall time there mostly measures the neighbours.
+All run with the memory limit of ``ingest.settings`` (env DUCKDB_MEMORY_LIMIT, default 4GB).
+
+A floor for (b) that no faithful landing beats: (c) plus the raw table's lineage columns
+(batch id, file, line number, load time). Written with the same CTAS they cost about 1.4x
+(c)'s CPU at scale 100, mostly compressing the two constant text columns (benchmarks/NOTES.md).
 """
 
 from __future__ import annotations
@@ -195,11 +200,11 @@ def main() -> int:
     )
     for label, m in rows:
         print(f"{label:<26} {m.seconds:>8.2f} {m.cpu_seconds:>8.2f} {m.peak_mb:>9.0f}")
+    print(f"ratio b/a: wall {b.seconds / a.seconds:.2f}, cpu {b.cpu_seconds / a.cpu_seconds:.2f}")
     print(
-        f"ratio b/a: wall {b.seconds / a.seconds:.2f}, cpu {b.cpu_seconds / a.cpu_seconds:.2f}"
-        f"  (target <= 2.0); peak {b.peak_mb:.0f} MB (target < 2048 MB)"
+        f"ratio b/c: wall {b.seconds / c.seconds:.2f}, cpu {b.cpu_seconds / c.cpu_seconds:.2f}"
+        f"  (target <= 1.5); peak {b.peak_mb:.0f} MB (target < 1024 MB)"
     )
-    print(f"ratio b/c: wall {b.seconds / c.seconds:.2f}, cpu {b.cpu_seconds / c.cpu_seconds:.2f}")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _harness import target, write_result
 

@@ -1,16 +1,17 @@
 """The `load` command: land files into the raw schema, one ledger row per file.
 
-Flow per file: hash it (sha256 of the bytes) and skip it if that content was already loaded
-for its source; check it is a readable text/gzip/Parquet file; stage it with DuckDB's
-readers (``ingest.readers``) inside its own transaction, so that a failure rolls back every
-staged row of that file and only records a ``failed`` ledger row. Staged files are then
-published to ``raw.<source>`` and ``raw._quarantine`` together with their ``loaded`` ledger
-rows in one transaction, a group of files at a time: a file's rows and its ledger row are
-committed together or not at all. If a group fails to publish, it is retried file by file,
-so that only the culprit is recorded as ``failed``. Grouping matters for speed: one insert
-per file into an on-disk table costs about three times one insert per group (see
-benchmarks/README.md); CSV rows are not even staged, their select runs at publish time.
-A group is published after 64 files, 2M rows or 5 seconds, whichever comes first.
+Flow per file: hash it (sha256 of the bytes; the next file is hashed in a thread while
+DuckDB works on this one) and skip it if that content was already loaded for its source;
+check it is a readable text/gzip/Parquet file; stage it with DuckDB's readers
+(``ingest.readers``) inside its own transaction, so that a failure rolls back every staged
+row of that file and only records a ``failed`` ledger row. Staged files are then published
+to ``raw.<source>`` and ``raw._quarantine`` together with their ``loaded`` ledger rows in
+one transaction, a group of files at a time: a file's rows and its ledger row are committed
+together or not at all. If a group fails to publish, it is retried file by file, so that
+only the culprit is recorded as ``failed``. Grouping matters for speed: one insert per file
+into an on-disk table costs about three times one insert per group (see
+benchmarks/README.md); CSV rows are not even staged, their select runs at publish time. A
+group is published after 64 files, 2M rows or 5 seconds, whichever comes first.
 
 Re-sent files: a file is identified by (source, path relative to the landing root). The same
 content again is ``skipped_duplicate``; a changed file at a path already loaded is a new
@@ -26,7 +27,8 @@ import hashlib
 import re
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,6 +180,27 @@ def _verified_gzip_head(item: LandingFile) -> bytes:
     return head
 
 
+def _inspect_ahead(files: list[LandingFile]) -> Iterator[tuple[int, str] | FileLoadError]:
+    """``_inspect`` of each file in order, computed one file ahead in a thread: hashing
+    releases the GIL, so it overlaps DuckDB's work on the previous file instead of adding
+    to the wall time. Yields the size and hash, or the FileLoadError to raise."""
+
+    def inspect(item: LandingFile) -> tuple[int, str] | FileLoadError:
+        try:
+            return _inspect(item)
+        except FileLoadError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-hash") as pool:
+        ahead = pool.submit(inspect, files[0]) if files else None
+        for following in files[1:]:
+            assert ahead is not None
+            current, ahead = ahead, pool.submit(inspect, following)
+            yield current.result()
+        if ahead is not None:
+            yield ahead.result()
+
+
 def load_paths(
     paths: list[Path],
     database: Path,
@@ -244,6 +267,7 @@ def _load_files(
     already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
     # (source, path) of every file version loaded, in the warehouse or earlier in this load.
     versions = loaded_paths(con, sorted({item.source for item in files}))
+    inspected = _inspect_ahead(files)
     for index, item in enumerate(files, start=1):
         entry = LedgerEntry(
             batch_id=ctx.batch_id,
@@ -260,7 +284,10 @@ def _load_files(
             finished_at=utc_now(),
         )
         try:
-            entry.size_bytes, entry.sha256 = _inspect(item)
+            inspection = next(inspected)
+            if isinstance(inspection, FileLoadError):
+                raise inspection
+            entry.size_bytes, entry.sha256 = inspection
             key = (item.source, entry.sha256)
             previous = already_loaded.get(key)
             if previous is None and key in pending.hashes:

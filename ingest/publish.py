@@ -97,10 +97,13 @@ def write(con: duckdb.DuckDBPyConnection, pending: Pending, entries: list[Ledger
             if everything or path in paths:
                 selects.append(f"({sql})")
                 params.extend(sql_params)
-        con.execute(
-            f"insert into {qualified(RAW_SCHEMA, contract.table)} {' union all '.join(selects)}",
-            params,
-        )
+        rows = " union all ".join(selects)
+        if len(selects) > 1:
+            # One pipeline into the raw table: each branch of a union would append its own
+            # partial row groups (per file and thread), which the checkpoint then rewrites
+            # (about 15% of the load's CPU at scale 100; benchmarks/NOTES.md).
+            rows = f"with publish_rows as materialized ({rows}) select * from publish_rows"
+        con.execute(f"insert into {qualified(RAW_SCHEMA, contract.table)} {rows}", params)
     quarantine_where = "" if everything else " where list_contains(?, source_file)"
     con.execute(
         f"insert into {QUARANTINE} select * from {QUARANTINE_STAGE}{quarantine_where}",
