@@ -15,19 +15,14 @@
     mostly=1.0
 ) %}
 
+{%- set out_of_bounds = breaks_bounds(
+    'expect_column_values_to_be_between',
+    column_name, min_value, max_value, strict_min, strict_max
+) %}
+
 with
 
-{{ column_values_in_scope(model, column_name, row_condition) }},
-
-failing as (
-    select * from evaluated
-    where {{ breaks_bounds(
-        'expect_column_values_to_be_between',
-        column_name, min_value, max_value, strict_min, strict_max
-    ) }}
-),
-
-{{ mostly_failing_rows(mostly) }}
+{{ failing_column_values(model, column_name, out_of_bounds, row_condition, mostly) }}
 
 select * from final
 

@@ -16,22 +16,18 @@
     {{ exceptions.raise_compiler_error(
         "expect_column_values_to_be_in_set needs a non-empty list value_set") }}
 {%- endif %}
-
-with
-
-{{ column_values_in_scope(model, column_name, row_condition) }},
-
-failing as (
-    select * from evaluated
-    where {{ column_name }} not in (
+{%- set not_in_set -%}
+    {{ column_name }} not in (
         {%- for value in value_set %}
             {{ sql_string_literal(value) if quote_values else value }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     )
-),
+{%- endset %}
 
-{{ mostly_failing_rows(mostly) }}
+with
+
+{{ failing_column_values(model, column_name, not_in_set, row_condition, mostly) }}
 
 select * from final
 

@@ -13,14 +13,13 @@
     column_type_list=none
 ) %}
 
+{%- do require_one_of('expect_column_values_to_be_of_type', {
+    'column_type': column_type, 'column_type_list': column_type_list,
+}) %}
 {%- set expected_types = [] %}
 {%- for type_name in (column_type_list if column_type_list is not none else [column_type]) %}
     {%- do expected_types.append(engine_type_name(type_name)) %}
 {%- endfor %}
-{%- if execute and (column_type is none and column_type_list is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_column_values_to_be_of_type needs column_type or column_type_list") }}
-{%- endif %}
 
 with
 

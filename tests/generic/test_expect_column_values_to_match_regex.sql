@@ -12,19 +12,14 @@
     mostly=1.0
 ) %}
 
+{%- set no_match = 'not ' ~ matches_pattern(
+    'cast(' ~ column_name ~ ' as ' ~ (dbt.type_string() | lower) ~ ')',
+    regex | replace("'", "''")
+) %}
+
 with
 
-{{ column_values_in_scope(model, column_name, row_condition) }},
-
-failing as (
-    select * from evaluated
-    where not {{ matches_pattern(
-        'cast(' ~ column_name ~ ' as ' ~ (dbt.type_string() | lower) ~ ')',
-        regex | replace("'", "''")
-    ) }}
-),
-
-{{ mostly_failing_rows(mostly) }}
+{{ failing_column_values(model, column_name, no_match, row_condition, mostly) }}
 
 select * from final
 

@@ -21,12 +21,12 @@
 
 {%- set reference_var_value = var(reference_var, none) if reference_var else none %}
 {%- set timestamp_type = dbt.type_timestamp() | lower %}
-{%- if execute and reference_var_value is none and reference_relation is none
-    and reference_column is none and not use_wall_clock -%}
-    {{ exceptions.raise_compiler_error(
-        "expect_row_values_to_have_recent_data needs reference_var, reference_relation, "
-        ~ "reference_column or use_wall_clock=true") }}
-{%- endif %}
+{%- do require_one_of('expect_row_values_to_have_recent_data', {
+    'reference_var': reference_var_value,
+    'reference_relation': reference_relation,
+    'reference_column': reference_column,
+    'use_wall_clock=true': true if use_wall_clock else none,
+}) %}
 {%- if execute and (interval is boolean or interval is not number) -%}
     {{ exceptions.raise_compiler_error("interval must be a number") }}
 {%- endif %}

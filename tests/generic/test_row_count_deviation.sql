@@ -18,10 +18,9 @@
     row_condition=none
 ) %}
 
-{%- if execute and (max_relative_deviation is none and max_z_score is none) -%}
-    {{ exceptions.raise_compiler_error(
-        "row_count_deviation needs max_relative_deviation or max_z_score") }}
-{%- endif %}
+{%- do require_one_of('row_count_deviation', {
+    'max_relative_deviation': max_relative_deviation, 'max_z_score': max_z_score,
+}) %}
 
 with
 
