@@ -20,8 +20,10 @@ browses the user's categories. ``recommend_session_mixture`` learns the pieces f
 - last anchor / last purchase: of the user's latest visit / latest purchase before the cutoff.
 
 The weights (``MixtureWeights``, dbt vars) are tuned on the validation split
-(docs/recommendations.md).
-Vectorised: sparse products, dense blocks of users x products bounded by max_block_nonzeros.
+(docs/recommendations.md). Vectorised: taste is (users x categories) @ (categories x
+products), so ``score = START @ THEN + (users x categories) @ (TASTE @ THEN)``, one sparse
+and one dense (BLAS) product per block of users; blocks of users x products are bounded by
+max_block_nonzeros. The cost grows with users x products (the top k of a dense block).
 """
 
 from __future__ import annotations
