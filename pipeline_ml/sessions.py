@@ -66,7 +66,7 @@ class MixtureWeights:
 
     follow_up: float = 0.1
     resume: float = 0.3
-    alike_share: float = 0.2
+    alike_share: float = 0.4
 
     def validate(self) -> None:
         values = (self.follow_up, self.resume, self.alike_share)
