@@ -483,7 +483,7 @@ def _session_log(rows: list[tuple[int, int, int, int, bool, bool, bool]]) -> ses
 
 def test_session_mixture_scores_by_hand() -> None:
     # Visit 0 (user 1): anchor 10 bought, 11 viewed. Visit 1 (user 2): anchor 11 bought, 12
-    # carted. One category. By hand (docs of pipeline_ml.sessions):
+    # carted. One category. By hand (docs of pipeline_ml.sessions), weights 0.1 / 0.3 / 0.2:
     #   ALIKE rows: 10 -> {11: 1}, 11 -> {10: .5, 12: .5}, 12 -> {11: 1}
     #   (cosine x sessions ** 0.5: 10->11 = 1/sqrt2 * sqrt2, 11->10 = 11->12 = 1/sqrt2);
     #   BUY: 11 -> {12: 1}; anchor share a = 2 / 3 (of 3 bought rows, 2 are anchors);
@@ -505,7 +505,10 @@ def test_session_mixture_scores_by_hand() -> None:
     interactions = upi.build_interactions(
         make_log([(1, 10, 3.0, 1, 0), (1, 11, 1.0, 0, 0), (2, 11, 3.0, 1, 0), (2, 12, 2.0, 0, 0)])
     )
-    result = sessions.recommend_session_mixture(interactions, log, np.zeros(3, dtype=np.int64), k=5)
+    weights = sessions.MixtureWeights(follow_up=0.1, resume=0.3, alike_share=0.2)
+    result = sessions.recommend_session_mixture(
+        interactions, log, np.zeros(3, dtype=np.int64), k=5, weights=weights
+    )
     assert result.user_id.tolist() == [1, 1, 2, 2]
     assert result.product_id.tolist() == [11, 12, 10, 12]
     np.testing.assert_allclose(result.score, [0.41217, 0.19348, 0.30087, 0.27015], atol=5e-5)
