@@ -10,7 +10,12 @@ from scipy import sparse
 
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import Interactions, Recommendations
-from pipeline_ml.similarity import DEFAULT_MAX_BLOCK_NONZEROS, row_chunks, top_k_of_rows
+from pipeline_ml.similarity import (
+    DEFAULT_MAX_BLOCK_NONZEROS,
+    row_chunks,
+    top_k_dense,
+    top_k_of_rows,
+)
 
 
 def popularity_order(interactions: Interactions) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +174,17 @@ def recommend_random(
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         # 1 - U(0, 1) is in (0, 1]: every allowed product gets a positive score.
         draws = 1.0 - rng.random((stop - start, allowed.shape[0]))
-        scores = _block_scores(draws, allowed, interactions.n_products)
-        parts.append(_top_k_unbought(interactions, scores, rows_to_score, start, k))
+        bought = interactions.purchased[rows_to_score[start:stop]][:, allowed].tocoo()
+        draws[bought.row, bought.col] = 0.0
+        rows, cols, values, rank = top_k_dense(draws, k)
+        parts.append(
+            (
+                interactions.user_ids[rows_to_score[start + rows]],
+                rank,
+                interactions.product_ids[allowed[cols]],
+                values,
+            )
+        )
     return Recommendations.concatenate(parts)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -44,7 +44,8 @@ class RecommenderSettings:
 
     ``neighbours``: products kept per product's similarity row; ``half_life_days`` and
     ``popularity_exponent``: the tuned item-item model's time decay and popularity
-    reweighting (the plain model uses neither); ``seed``: the random baseline's.
+    reweighting (the plain model uses neither); ``seed``: the random baseline's;
+    ``mixture``: the session mixture's weights.
     """
 
     k: int = 10
@@ -52,8 +53,10 @@ class RecommenderSettings:
     half_life_days: float = 7.0
     popularity_exponent: float = 1.0
     seed: int = 0
+    mixture: sessions.MixtureWeights = field(default_factory=sessions.MixtureWeights)
 
     def validate(self) -> None:
+        self.mixture.validate()
         if self.k < 1 or self.neighbours < 1:
             raise InputError("k and neighbours must be at least 1")
         if not np.isfinite(self.popularity_exponent):
@@ -107,7 +110,7 @@ def fit_and_recommend(
         if product_category is None or session_log is None:
             raise InputError("the session mixture needs product categories and sessions")
         return sessions.recommend_session_mixture(
-            interactions, session_log, product_category, **shared
+            interactions, session_log, product_category, weights=settings.mixture, **shared
         )
     if method in MODELS:
         exponent = settings.popularity_exponent if method == TUNED_ITEM_ITEM else 0.0

@@ -19,8 +19,11 @@ browses the user's categories. ``recommend_session_mixture`` learns the pieces f
   its category's buyers;
 - last anchor / last purchase: of the user's latest visit / latest purchase before the cutoff.
 
-The weights (module constants) were chosen on the validation split (docs/recommendations.md).
-Vectorised: sparse products, dense blocks of users x products bounded by max_block_nonzeros.
+The weights (``MixtureWeights``, dbt vars) are tuned on the validation split
+(docs/recommendations.md). Vectorised: taste is (users x categories) @ (categories x
+products), so ``score = START @ THEN + (users x categories) @ (TASTE @ THEN)``, one sparse
+and one dense (BLAS) product per block of users; blocks of users x products are bounded by
+max_block_nonzeros. The cost grows with users x products (the top k of a dense block).
 """
 
 from __future__ import annotations
@@ -37,12 +40,9 @@ from pipeline_ml.similarity import (
     DEFAULT_MAX_BLOCK_NONZEROS,
     item_similarity,
     row_chunks,
-    top_k_per_row,
+    top_k_dense,
 )
 
-FOLLOW_UP_WEIGHT = 0.1
-RESUME_WEIGHT = 0.3
-ALIKE_SHARE = 0.2
 ALIKE_NEIGHBOURS = 30
 ALIKE_POPULARITY = 0.5
 CATEGORY_PRIOR = 0.1  # added to each category's share of a user's strength
@@ -56,6 +56,24 @@ SESSION_COLUMNS = (
     "is_bought",
     "is_purchased",
 )
+
+
+@dataclass(frozen=True)
+class MixtureWeights:
+    """The mixture's weights (dbt vars recommendation_session_*, tuned on the validation
+    split by scripts/tune_recommendations.py): ``follow_up`` (w_follow) and ``resume``
+    (w_resume) of the next visit's start, ``alike_share`` (s) of where it goes from there."""
+
+    follow_up: float = 0.1
+    resume: float = 0.3
+    alike_share: float = 0.4
+
+    def validate(self) -> None:
+        values = (self.follow_up, self.resume, self.alike_share)
+        if not all(0.0 <= value <= 1.0 for value in values):
+            raise InputError(f"session mixture weights must be in [0, 1], got {values}")
+        if self.follow_up + self.resume > 1.0:
+            raise InputError("session follow_up + resume weights must be at most 1")
 
 
 @dataclass(frozen=True)
@@ -133,22 +151,6 @@ def _latest(rows: np.ndarray, cols: np.ndarray, time: np.ndarray, shape: tuple[i
     return sparse.csr_matrix((np.ones(keep.shape[0]), (rows[keep], cols[keep])), shape=shape)
 
 
-def _top_k_dense(score: np.ndarray, k: int):
-    """(rows, cols, values, ranks) of each row's k largest positive scores of a dense block,
-    ties broken by the smaller column: one partition per block finds each row's k-th value,
-    so only the entries at or above it reach the sort."""
-    n_cols = score.shape[1]
-    if n_cols > k:
-        kth = np.partition(score, n_cols - k, axis=1)[:, n_cols - k]
-        keep = (score >= kth[:, None]) & (score > 0)
-    else:
-        keep = score > 0
-    rows, cols = np.nonzero(keep)
-    values = score[rows, cols]
-    order, rank = top_k_per_row(rows, cols, values, k)
-    return rows[order], cols[order], values[order], rank
-
-
 def recommend_session_mixture(
     interactions: Interactions,
     sessions: SessionLog,
@@ -157,11 +159,15 @@ def recommend_session_mixture(
     k: int = 10,
     candidates: np.ndarray | None = None,
     users: np.ndarray | None = None,
+    weights: MixtureWeights | None = None,
     max_block_nonzeros: int = DEFAULT_MAX_BLOCK_NONZEROS,
 ) -> Recommendations:
-    """Top k products per user (rows ``users``) by the session mixture; never bought ones,
-    only ``candidates``. Sessions of products or users outside ``interactions`` are ignored.
+    """Top k products per user (rows ``users``) by the session mixture (``weights``, default
+    ``MixtureWeights()``); never bought ones, only ``candidates``. Sessions of products or
+    users outside ``interactions`` are ignored.
     """
+    weights = weights or MixtureWeights()
+    weights.validate()
     n_users, n_products = interactions.n_users, interactions.n_products
     category = np.asarray(product_category, dtype=np.int64)
     if category.shape[0] != n_products:
@@ -220,27 +226,43 @@ def recommend_session_mixture(
     )
     allowed = np.ones(n_products, bool) if candidates is None else np.asarray(candidates, bool)
     rows_to_score = np.arange(n_users) if users is None else np.asarray(users)
+    # score = begin @ THEN, THEN = a x I + (1 - a) x (s x ALIKE + (1 - s) x BUY) (columns
+    # of non-candidates zeroed), and begin = START + coef x shares @ TASTE: START the sparse
+    # last-purchase / last-anchor part, shares the user's category shares, TASTE category x
+    # product. So score = START @ THEN + (coef x shares) @ (TASTE @ THEN): per chunk one
+    # sparse product and one dense (users x categories) @ (categories x products) product.
+    mix = weights.alike_share * alike + (1.0 - weights.alike_share) * buy
+    then = (
+        (anchor_share * sparse.identity(n_products, format="csr") + (1.0 - anchor_share) * mix)
+        @ sparse.diags(allowed.astype(np.float64))
+    ).tocsr()
+    taste_matrix = sparse.csr_matrix(
+        (share_in_category, (np.maximum(category, 0), np.arange(n_products))),
+        shape=(n_categories, n_products),
+    )
+    category_weight = np.asarray(taste_matrix.sum(axis=1)).ravel()
+    spread = (taste_matrix @ then).toarray()
+    start_part = (
+        weights.follow_up * (last_purchase @ buy) + weights.resume * (last_anchor @ alike)
+    ).tocsr()
+    coefficient = (
+        1.0
+        - weights.follow_up * np.asarray(last_purchase.sum(axis=1)).ravel()
+        - weights.resume * np.asarray(last_anchor.sum(axis=1)).ravel()
+    )
     parts = []
-    # About eight dense users x products arrays are alive at once per chunk.
-    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 8)
+    # About three dense users x products arrays are alive at once per chunk.
+    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 3)
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         chunk = rows_to_score[start:stop]
         strength = (interactions.strength[chunk] @ membership).toarray() + CATEGORY_PRIOR
-        taste = (strength / strength.sum(axis=1, keepdims=True))[:, np.maximum(category, 0)]
-        taste = taste * share_in_category[None, :]
-        taste /= np.maximum(taste.sum(axis=1, keepdims=True), 1e-12)
-        follow = FOLLOW_UP_WEIGHT * np.asarray(last_purchase[chunk].sum(axis=1))
-        resume = RESUME_WEIGHT * np.asarray(last_anchor[chunk].sum(axis=1))
-        begin = (
-            (last_purchase[chunk] @ buy).toarray() * FOLLOW_UP_WEIGHT
-            + (last_anchor[chunk] @ alike).toarray() * RESUME_WEIGHT
-            + (1.0 - follow - resume) * taste
-        )
-        score = anchor_share * begin + (1.0 - anchor_share) * (
-            ALIKE_SHARE * (alike.T @ begin.T).T + (1.0 - ALIKE_SHARE) * (buy.T @ begin.T).T
-        )
-        score[:, ~allowed] = 0.0
-        score[interactions.purchased[chunk].toarray() > 0] = 0.0
-        r, c, v, rank = _top_k_dense(score, k)
+        shares = strength / strength.sum(axis=1, keepdims=True)
+        norm = np.maximum(shares @ category_weight, 1e-12)
+        score = (shares * (coefficient[chunk] / norm)[:, None]) @ spread
+        # csr + dense adds the stored values into a copy of the dense array (no fancy index).
+        score = np.asarray((start_part[chunk] @ then) + score)
+        bought = interactions.purchased[chunk].tocoo()
+        score[bought.row[bought.data > 0], bought.col[bought.data > 0]] = 0.0
+        r, c, v, rank = top_k_dense(score, k)
         parts.append((interactions.user_ids[chunk[r]], rank, interactions.product_ids[c], v))
     return Recommendations.concatenate(parts)

@@ -87,6 +87,7 @@ def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
     ``dbt.config.get("key")`` calls, so the model reads each key and hands them over here.
     """
     from pipeline_ml.recommend import RecommenderSettings
+    from pipeline_ml.sessions import MixtureWeights
 
     get = config.get
     settings = RecommenderSettings(
@@ -95,6 +96,11 @@ def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
         half_life_days=as_float(get("half_life_days"), "half_life_days"),
         popularity_exponent=as_float(get("popularity_exponent"), "popularity_exponent"),
         seed=as_int(get("random_seed"), "random_seed", minimum=0),
+        mixture=MixtureWeights(
+            follow_up=as_float(get("session_follow_up_weight"), "session_follow_up_weight"),
+            resume=as_float(get("session_resume_weight"), "session_resume_weight"),
+            alike_share=as_float(get("session_alike_share"), "session_alike_share"),
+        ),
     )
     settings.validate()
     return settings

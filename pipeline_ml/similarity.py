@@ -99,6 +99,22 @@ def top_k_of_rows(
     return rows[order], cols[order], values[order], rank
 
 
+def top_k_dense(score: np.ndarray, k: int):
+    """(rows, cols, values, ranks) of each row's k largest positive scores of a dense block,
+    ties broken by the smaller column: one partition per block finds each row's k-th value,
+    so only the entries at or above it reach the sort."""
+    n_cols = score.shape[1]
+    if n_cols > k:
+        kth = np.partition(score, n_cols - k, axis=1)[:, n_cols - k]
+        keep = (score >= kth[:, None]) & (score > 0)
+    else:
+        keep = score > 0
+    rows, cols = np.nonzero(keep)
+    values = score[rows, cols]
+    order, rank = top_k_per_row(rows, cols, values, k)
+    return rows[order], cols[order], values[order], rank
+
+
 def row_chunks(n_rows: int, row_cost: np.ndarray, max_cost: int) -> Iterator[tuple[int, int]]:
     """Contiguous row ranges whose summed cost stays under max_cost (at least one row each)."""
     if n_rows == 0:

@@ -4,14 +4,18 @@ The test split of `marts.recommendation_metrics` holds out the last
 `recommendation_test_days` days. The validation split is the same evaluation one holdout
 earlier: the build's `as_of` moved back to the end of the day before the test holdout, so the
 validation holdout ends where the test holdout starts and no test-window event is seen. For
-each grid point this script rebuilds `int_as_of`, `features.user_product_interactions`,
-`features.session_product_events` and
-`marts.recommendation_metrics` with those vars (in-process dbtRunner) in a *copy* of the
-warehouse (the warehouse itself is only read), and prints one line per grid point: the
-best model, its hit rate at k and its lift over the best baseline.
+a *copy* of the warehouse (the warehouse itself is only read) this script rebuilds
+`int_as_of`, `features.user_product_interactions` and `features.session_product_events`
+once for the split, then `marts.recommendation_metrics` for each grid point with its vars
+(in-process dbtRunner), and prints one line per grid point: the best model, its hit rate at
+k and its lift over the best baseline, and the session mixture's hit rate.
 
     .venv/bin/python scripts/tune_recommendations.py [--database PATH] \
-        [--half-life 3 7 14] [--popularity-exponent 0.5 1.0 1.5] [--split validation|test]
+        [--half-life 3 7 14] [--popularity-exponent 0.5 1.0 1.5] [--split validation|test] \
+        [--follow-up 0.1] [--resume 0.3] [--alike-share 0.2]
+
+The grid is every combination of the lists (item-item: half-life, popularity exponent;
+session mixture: follow-up and resume weights, alike share; defaults: dbt_project.yml's).
 
 Pick the grid point with the best validation hit rate, set it in dbt_project.yml, and report
 the test split of the real build (`--split test` re-measures the grid on the test split, for
@@ -22,6 +26,7 @@ unusable warehouse, 1 a dbt run failed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sys
@@ -33,7 +38,13 @@ import duckdb
 
 from ingest.settings import resolve
 
-MODELS = "int_as_of user_product_interactions session_product_events recommendation_metrics"
+UPSTREAM = ("int_as_of", "user_product_interactions", "session_product_events")
+ITEM_ITEM_VARS = ("recommendation_half_life_days", "recommendation_popularity_exponent")
+MIXTURE_VARS = (
+    "recommendation_session_follow_up_weight",
+    "recommendation_session_resume_weight",
+    "recommendation_session_alike_share",
+)
 
 
 def holdout_start(database: Path) -> date:
@@ -47,19 +58,17 @@ def holdout_start(database: Path) -> date:
     return row[0]
 
 
-def run_point(copy: Path, as_of: str | None, half_life: float, exponent: float) -> list[tuple]:
+def run_dbt(copy: Path, models: tuple[str, ...], variables: dict[str, object]) -> None:
     from dbt.cli.main import dbtRunner
 
-    variables = {
-        "recommendation_half_life_days": half_life,
-        "recommendation_popularity_exponent": exponent,
-    }
-    if as_of is not None:
-        variables["as_of"] = as_of
     os.environ["DUCKDB_PATH"] = str(copy)
-    result = dbtRunner().invoke(["run", "-q", "-s", *MODELS.split(), "--vars", repr(variables)])
+    result = dbtRunner().invoke(["run", "-q", "-s", *models, "--vars", repr(variables)])
     if not result.success:
-        raise RuntimeError(f"dbt run failed at half-life {half_life}, exponent {exponent}")
+        raise RuntimeError(f"dbt run of {' '.join(models)} failed with vars {variables}")
+
+
+def run_point(copy: Path, split_vars: dict[str, object], point: dict[str, float]) -> list[tuple]:
+    run_dbt(copy, ("recommendation_metrics",), {**split_vars, **point})
     with duckdb.connect(str(copy)) as con:
         return con.execute(
             "select method, method_kind, hit_rate, lift_over_best_baseline, evaluated_users,"
@@ -73,34 +82,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half-life", type=float, nargs="+", default=[3.0, 7.0, 14.0])
     parser.add_argument("--popularity-exponent", type=float, nargs="+", default=[0.5, 1.0, 1.5])
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
+    parser.add_argument("--follow-up", type=float, nargs="+", default=[0.1])
+    parser.add_argument("--resume", type=float, nargs="+", default=[0.3])
+    parser.add_argument("--alike-share", type=float, nargs="+", default=[0.2])
     args = parser.parse_args(argv)
     database = args.database or resolve().database
     if not Path(database).is_file():
         print(f"error: no warehouse at {database}; run `make run` first", file=sys.stderr)
         return 2
     start = holdout_start(Path(database))
-    as_of = None
+    split_vars: dict[str, object] = {}
     if args.split == "validation":
-        as_of = f"{start - timedelta(days=1)} 23:59:59"
+        split_vars["as_of"] = f"{start - timedelta(days=1)} 23:59:59"
+    grid = [
+        dict(zip(ITEM_ITEM_VARS, pair, strict=True)) | dict(zip(MIXTURE_VARS, weights, strict=True))
+        for pair in itertools.product(args.half_life, args.popularity_exponent)
+        for weights in itertools.product(args.follow_up, args.resume, args.alike_share)
+    ]
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path(__file__).resolve().parent.parent))
     with tempfile.TemporaryDirectory(prefix="tune-recommendations-") as scratch:
         copy = Path(scratch) / "warehouse.duckdb"
         shutil.copyfile(database, copy)
-        print(f"split={args.split} as_of={as_of or 'the build as_of'}")
-        for half_life in args.half_life:
-            for exponent in args.popularity_exponent:
-                try:
-                    rows = run_point(copy, as_of, half_life, exponent)
-                except RuntimeError as error:
-                    print(f"error: {error}", file=sys.stderr)
-                    return 1
+        print(f"split={args.split} as_of={split_vars.get('as_of', 'the build as_of')}")
+        try:
+            run_dbt(copy, UPSTREAM, split_vars)
+            for point in grid:
+                rows = run_point(copy, split_vars, point)
                 best = next(row for row in rows if row[1] == "model")
                 baseline = next(row for row in rows if row[1] == "baseline")
+                mixture = next((row for row in rows if row[0] == "session_mixture"), None)
                 print(
-                    f"half_life={half_life:g} exponent={exponent:g} cutoff={best[5]}"
-                    f" users={best[4]} best_model={best[0]} hit@k={best[2]:.3f}"
-                    f" lift={best[3]:.3f} best_baseline={baseline[0]} hit@k={baseline[2]:.3f}"
+                    " ".join(
+                        f"{name.removeprefix('recommendation_')}={value:g}"
+                        for name, value in point.items()
+                    )
+                    + f" cutoff={best[5]} users={best[4]} best_model={best[0]}"
+                    f" hit@k={best[2]:.3f} lift={best[3]:.3f} best_baseline={baseline[0]}"
+                    f" hit@k={baseline[2]:.3f}"
+                    + (f" session_mixture_hit@k={mixture[2]:.3f}" if mixture else ""),
+                    flush=True,
                 )
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -15,6 +15,7 @@ from pipeline_ml import interactions as upi
 from pipeline_ml import similarity as cf
 from pipeline_ml.errors import InputError
 from pipeline_ml.recommend import RecommenderSettings
+from pipeline_ml.settings import recommender_settings
 
 DAY = np.datetime64("2026-10-01", "D")
 
@@ -482,7 +483,7 @@ def _session_log(rows: list[tuple[int, int, int, int, bool, bool, bool]]) -> ses
 
 def test_session_mixture_scores_by_hand() -> None:
     # Visit 0 (user 1): anchor 10 bought, 11 viewed. Visit 1 (user 2): anchor 11 bought, 12
-    # carted. One category. By hand (docs of pipeline_ml.sessions):
+    # carted. One category. By hand (docs of pipeline_ml.sessions), weights 0.1 / 0.3 / 0.2:
     #   ALIKE rows: 10 -> {11: 1}, 11 -> {10: .5, 12: .5}, 12 -> {11: 1}
     #   (cosine x sessions ** 0.5: 10->11 = 1/sqrt2 * sqrt2, 11->10 = 11->12 = 1/sqrt2);
     #   BUY: 11 -> {12: 1}; anchor share a = 2 / 3 (of 3 bought rows, 2 are anchors);
@@ -504,7 +505,10 @@ def test_session_mixture_scores_by_hand() -> None:
     interactions = upi.build_interactions(
         make_log([(1, 10, 3.0, 1, 0), (1, 11, 1.0, 0, 0), (2, 11, 3.0, 1, 0), (2, 12, 2.0, 0, 0)])
     )
-    result = sessions.recommend_session_mixture(interactions, log, np.zeros(3, dtype=np.int64), k=5)
+    weights = sessions.MixtureWeights(follow_up=0.1, resume=0.3, alike_share=0.2)
+    result = sessions.recommend_session_mixture(
+        interactions, log, np.zeros(3, dtype=np.int64), k=5, weights=weights
+    )
     assert result.user_id.tolist() == [1, 1, 2, 2]
     assert result.product_id.tolist() == [11, 12, 10, 12]
     np.testing.assert_allclose(result.score, [0.41217, 0.19348, 0.30087, 0.27015], atol=5e-5)
@@ -564,3 +568,88 @@ def test_read_session_log_numbers_sessions_in_sql() -> None:
         sessions.read_session_log(
             con.sql("select * exclude (is_anchor) from session_product_events")
         )
+
+
+def _follow_up_shop() -> tuple[upi.Interactions, sessions.SessionLog]:
+    """Ten visits anchored at 10 that cart 11; users 1 (bought 10) and 2 (viewed 13)."""
+    rows = []
+    for visit in range(10):
+        rows += [(100 + visit, visit, 10, visit, True, True, True)]
+        rows += [(100 + visit, visit, 11, visit, False, True, False)]
+    rows += [(1, 20, 10, 30, True, True, True), (2, 21, 13, 30, True, False, False)]
+    entries = [(user, 12, 3.0, 1, 0) for user in range(200, 205)]
+    entries += [(100 + visit, 10, 3.0, 1, 0) for visit in range(10)]
+    entries += [(100 + visit, 11, 2.0, 0, 0) for visit in range(10)]
+    entries += [(1, 10, 3.0, 1, 1), (2, 13, 1.0, 0, 1)]
+    return upi.build_interactions(make_log(entries)), _session_log(rows)
+
+
+def test_session_mixture_chunks_give_the_same_lists() -> None:
+    interactions, log = _follow_up_shop()
+    category = np.array([0, 0, 1, 1])[: interactions.n_products]
+    whole = sessions.recommend_session_mixture(interactions, log, category, k=3)
+    # One user per chunk (the cost of a row is above the bound).
+    chunked = sessions.recommend_session_mixture(
+        interactions, log, category, k=3, max_block_nonzeros=1
+    )
+    assert whole.to_arrow().equals(chunked.to_arrow())
+    assert len(whole) > 0
+
+
+def test_session_mixture_weights_come_from_the_settings() -> None:
+    interactions, log = _follow_up_shop()
+    category = np.zeros(interactions.n_products, dtype=np.int64)
+    user_1 = np.array([int(np.flatnonzero(interactions.user_ids == 1)[0])])
+    # User 1's last purchase is 10, whose visits cart 11: the follow-up weight moves the
+    # start of the next visit from the user's taste onto 11, so 11 scores higher with it.
+    scores = {}
+    for follow_up in (0.9, 0.0):
+        settings = RecommenderSettings(
+            k=3, mixture=sessions.MixtureWeights(follow_up=follow_up, resume=0.0)
+        )
+        result = recommend.fit_and_recommend(
+            recommend.SESSION_MIXTURE,
+            interactions,
+            settings,
+            product_category=category,
+            session_log=log,
+            users=user_1,
+        )
+        scores[follow_up] = dict(zip(result.product_id.tolist(), result.score, strict=True))
+    assert scores[0.9][11] > scores[0.0][11] + 0.1
+    assert recommend.model_version(
+        recommend.SESSION_MIXTURE, RecommenderSettings()
+    ) != recommend.model_version(
+        recommend.SESSION_MIXTURE,
+        RecommenderSettings(mixture=sessions.MixtureWeights(alike_share=0.5)),
+    )
+
+
+def test_session_mixture_settings_read_the_config_and_reject_bad_weights() -> None:
+    config = {
+        "top_k": "10",
+        "neighbours": 50,
+        "half_life_days": 7,
+        "popularity_exponent": "1.0",
+        "random_seed": 0,
+        "session_follow_up_weight": "0.2",
+        "session_resume_weight": 0.4,
+        "session_alike_share": "0.5",
+    }
+    settings = recommender_settings(config)
+    assert settings.mixture == sessions.MixtureWeights(follow_up=0.2, resume=0.4, alike_share=0.5)
+    with pytest.raises(InputError, match="at most 1"):
+        recommender_settings({**config, "session_resume_weight": 0.9})
+    with pytest.raises(InputError, match=r"in \[0, 1\]"):
+        recommender_settings({**config, "session_alike_share": -0.1})
+    with pytest.raises(InputError, match="session_follow_up_weight"):
+        recommender_settings({**config, "session_follow_up_weight": "much"})
+
+
+def test_top_k_dense_keeps_positive_scores_and_breaks_ties_by_column() -> None:
+    score = np.array([[0.5, 0.9, 0.5, 0.5, 0.0], [0.0, -1.0, 0.2, 0.0, 0.0]])
+    rows, cols, values, rank = cf.top_k_dense(score, 3)
+    assert rows.tolist() == [0, 0, 0, 1]
+    assert cols.tolist() == [1, 0, 2, 2]
+    assert values.tolist() == [0.9, 0.5, 0.5, 0.2]
+    assert rank.tolist() == [1, 2, 3, 1]

@@ -19,6 +19,9 @@ def model(dbt: Any, session: Any) -> Any:
             "half_life_days": dbt.config.get("half_life_days"),
             "popularity_exponent": dbt.config.get("popularity_exponent"),
             "random_seed": dbt.config.get("random_seed"),
+            "session_follow_up_weight": dbt.config.get("session_follow_up_weight"),
+            "session_resume_weight": dbt.config.get("session_resume_weight"),
+            "session_alike_share": dbt.config.get("session_alike_share"),
         }
     )
     chosen = interactions.scalar(
