@@ -31,13 +31,27 @@ with_product as (
         and events.event_date <= cast(as_of.as_of_at as date)
 ),
 
+-- The anchor is the product of the session's first event (ties by event id): a window
+-- rather than DuckDB's arg_min over a tuple, so that Spark builds the same model.
+ranked as (
+    select
+        session_id,
+        product_id,
+        event_at,
+        row_number() over (
+            partition by session_id
+            order by event_at, event_id
+        ) as event_rank
+    from with_product
+),
+
 sessions as (
     select
         session_id,
-        min(event_at) as session_started_at,
-        arg_min(product_id, (event_at, event_id)) as anchor_product_id
-    from with_product
-    group by session_id
+        event_at as session_started_at,
+        product_id as anchor_product_id
+    from ranked
+    where event_rank = 1
 ),
 
 final as (
