@@ -41,6 +41,7 @@ from pipeline_ml.similarity import (
     item_similarity,
     row_chunks,
     top_k_dense,
+    top_k_per_row,
 )
 
 ALIKE_NEIGHBOURS = 30
@@ -250,19 +251,101 @@ def recommend_session_mixture(
         - weights.follow_up * np.asarray(last_purchase.sum(axis=1)).ravel()
         - weights.resume * np.asarray(last_anchor.sum(axis=1)).ravel()
     )
+    # Only products that can reach a user's top k are scored: the products of START @ THEN
+    # (sparse) and, for the dense part, those dominated (in every category's row of spread)
+    # by fewer than k + (the user's purchases) others. A product dominated by that many
+    # cannot beat k unbought ones, so the lists equal those of scoring every product.
+    dominators = dominator_counts(spread)
+    reach_sorted = np.sort(dominators)
+    bought_count = np.diff(interactions.purchased[rows_to_score].indptr)
+    reach = np.searchsorted(reach_sorted, k + bought_count, side="left")
+    # About two dense users x reachable-products arrays are alive at once per chunk.
+    row_cost = 2.0 * np.maximum(reach, 1) + float(k)
     parts = []
-    # About three dense users x products arrays are alive at once per chunk.
-    row_cost = np.full(rows_to_score.shape[0], float(max(n_products, 1)) * 3)
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         chunk = rows_to_score[start:stop]
         strength = (interactions.strength[chunk] @ membership).toarray() + CATEGORY_PRIOR
         shares = strength / strength.sum(axis=1, keepdims=True)
         norm = np.maximum(shares @ category_weight, 1e-12)
-        score = (shares * (coefficient[chunk] / norm)[:, None]) @ spread
-        # csr + dense adds the stored values into a copy of the dense array (no fancy index).
-        score = np.asarray((start_part[chunk] @ then) + score)
-        bought = interactions.purchased[chunk].tocoo()
-        score[bought.row[bought.data > 0], bought.col[bought.data > 0]] = 0.0
-        r, c, v, rank = top_k_dense(score, k)
-        parts.append((interactions.user_ids[chunk[r]], rank, interactions.product_ids[c], v))
+        user_weights = shares * (coefficient[chunk] / norm)[:, None]
+        reachable = np.flatnonzero(dominators < k + int(bought_count[start:stop].max()))
+        parts.append(
+            _top_k_of_parts(
+                user_weights,
+                spread,
+                (start_part[chunk] @ then).tocsr(),
+                interactions.purchased[chunk],
+                reachable,
+                k,
+                (interactions.user_ids[chunk], interactions.product_ids),
+            )
+        )
     return Recommendations.concatenate(parts)
+
+
+def dominator_counts(points: np.ndarray, block: int = 512) -> np.ndarray:
+    """For each column j of ``points`` (dimensions x items), how many other columns dominate
+    it: at least as large in every dimension and larger in one, or equal everywhere with a
+    smaller index (the top-k tie-break). Blocks of columns, sorted by their sum, are compared
+    with the columns of at least their smallest sum (a dominator's sum is not smaller)."""
+    n_items = points.shape[1]
+    totals = points.sum(axis=0)
+    order = np.lexsort((np.arange(n_items), -totals))
+    counts = np.zeros(n_items, dtype=np.int64)
+    sorted_totals = -totals[order]
+    for start in range(0, n_items, block):
+        targets = order[start : start + block]
+        end = int(np.searchsorted(sorted_totals, -totals[targets].min(), side="right"))
+        others = order[:end]
+        at_least = np.ones((end, targets.shape[0]), dtype=bool)
+        larger = others[:, None] < targets[None, :]
+        for row in points:
+            at_least &= row[others][:, None] >= row[targets][None, :]
+            larger |= row[others][:, None] > row[targets][None, :]
+        counts[targets] = (at_least & larger).sum(axis=0)
+    return counts
+
+
+def _top_k_of_parts(
+    user_weights: np.ndarray,
+    spread: np.ndarray,
+    sparse_part: sparse.csr_matrix,
+    purchased: sparse.csr_matrix,
+    reachable: np.ndarray,
+    k: int,
+    ids: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(user id, rank, product id, score) of each row's top k of user_weights @ spread +
+    sparse_part, never a purchased product, scoring the ``reachable`` columns densely and the
+    other columns only where sparse_part stores a value."""
+    user_ids, product_ids = ids
+    n_rows, n_products = sparse_part.shape
+    in_block = np.full(n_products, -1, dtype=np.int64)
+    in_block[reachable] = np.arange(reachable.shape[0])
+    dense = user_weights @ spread[:, reachable]
+    stored = sparse_part.tocoo()
+    bought = purchased.tocoo()
+    bought_keys = np.unique(bought.row[bought.data > 0] * n_products + bought.col[bought.data > 0])
+    inside = in_block[stored.col] >= 0
+    dense[stored.row[inside], in_block[stored.col[inside]]] += stored.data[inside]
+    blocked = bought_keys // n_products, in_block[bought_keys % n_products]
+    dense[blocked[0][blocked[1] >= 0], blocked[1][blocked[1] >= 0]] = 0.0
+    rows, cols, values, rank = top_k_dense(dense, k)
+    # The other stored columns count only where they reach the row's k-th dense score.
+    kth = np.full(n_rows, -np.inf)
+    kth[rows[rank == k]] = values[rank == k]
+    outside = np.flatnonzero(~inside)
+    extra = stored.data[outside] + np.einsum(
+        "ij,ji->i", user_weights[stored.row[outside]], spread[:, stored.col[outside]]
+    )
+    keep = extra >= kth[stored.row[outside]]
+    outside, extra = outside[keep], extra[keep]
+    unbought = ~np.isin(stored.row[outside] * n_products + stored.col[outside], bought_keys)
+    outside, extra = outside[unbought], extra[unbought]
+    rows = np.concatenate([rows, stored.row[outside]])
+    cols = np.concatenate([reachable[cols], stored.col[outside]])
+    values = np.concatenate([values, extra])
+    positive = values > 0
+    order, rank = top_k_per_row(rows[positive], cols[positive], values[positive], k)
+    rows, cols, values = rows[positive][order], cols[positive][order], values[positive][order]
+    return user_ids[rows], rank, product_ids[cols], values

@@ -80,12 +80,19 @@ def as_day(value: object, name: str) -> date | None:
     return None if parsed is None else parsed.date()
 
 
-def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
-    """The recommenders' settings from a Python model's config values.
+def recommender_config(value: object) -> tuple[RecommenderSettings, int]:
+    """(settings, test_days) of the recommenders from the ``recommender`` config mapping
+    (_ml__models.yml: one mapping of dbt vars, shared by the two recommendation models)."""
+    config = as_mapping(value, "recommender")
+    return (
+        recommender_settings(config),
+        as_int(config.get("test_days"), "test_days", minimum=1),
+    )
 
-    dbt passes a Python model only the config keys it finds in literal
-    ``dbt.config.get("key")`` calls, so the model reads each key and hands them over here.
-    """
+
+def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
+    """The recommenders' settings from a mapping of config values (vars' names without
+    ``recommendation_``)."""
     from pipeline_ml.recommend import RecommenderSettings
     from pipeline_ml.sessions import MixtureWeights
 

@@ -15,7 +15,7 @@ from pipeline_ml import interactions as upi
 from pipeline_ml import similarity as cf
 from pipeline_ml.errors import InputError
 from pipeline_ml.recommend import RecommenderSettings
-from pipeline_ml.settings import recommender_settings
+from pipeline_ml.settings import recommender_config, recommender_settings
 
 DAY = np.datetime64("2026-10-01", "D")
 
@@ -644,6 +644,52 @@ def test_session_mixture_settings_read_the_config_and_reject_bad_weights() -> No
         recommender_settings({**config, "session_alike_share": -0.1})
     with pytest.raises(InputError, match="session_follow_up_weight"):
         recommender_settings({**config, "session_follow_up_weight": "much"})
+    # The models' one `recommender` config mapping, as dbt renders it or as text.
+    assert recommender_config({**config, "test_days": "7"}) == (settings, 7)
+    assert recommender_config(repr({**config, "test_days": 3}))[1] == 3
+    with pytest.raises(InputError, match="test_days"):
+        recommender_config({**config, "test_days": 0})
+
+
+def test_dominator_counts_by_hand() -> None:
+    # Columns: a = (3, 1), b = (2, 1), c = (2, 1), d = (1, 5), e = (0, 0).
+    # b is dominated by a; c by a and b (equal, smaller index); e by everyone.
+    points = np.array([[3.0, 2.0, 2.0, 1.0, 0.0], [1.0, 1.0, 1.0, 5.0, 0.0]])
+    assert sessions.dominator_counts(points).tolist() == [0, 1, 2, 0, 4]
+    assert sessions.dominator_counts(points, block=2).tolist() == [0, 1, 2, 0, 4]
+
+
+def test_session_mixture_scores_only_products_that_can_reach_the_top_k() -> None:
+    # A random shop: with k = every product nothing is pruned, so its first three ranks
+    # are the lists of scoring every product; k = 3 prunes by dominance and must agree.
+    rng = np.random.default_rng(3)
+    n_users, n_products, n_sessions = 40, 150, 300
+    session_user = rng.integers(0, n_users, n_sessions)
+    rows = []
+    for session in range(n_sessions):
+        products = rng.choice(n_products, size=rng.integers(1, 5), replace=False)
+        for position, product in enumerate(products):
+            bought = bool(rng.random() < 0.3)
+            rows.append(
+                (int(session_user[session]), session, int(product), session % 50,
+                 position == 0, bought, bought and rng.random() < 0.7)
+            )  # fmt: skip
+    log = _session_log(rows)
+    entries = [(row[0], row[2], 1.0 + 2.0 * row[5], int(row[6]), 0) for row in rows]
+    interactions = upi.build_interactions(make_log(entries))
+    category = rng.integers(0, 4, interactions.n_products)
+    candidates = rng.random(interactions.n_products) < 0.9
+    full = sessions.recommend_session_mixture(
+        interactions, log, category, k=interactions.n_products, candidates=candidates
+    )
+    pruned = sessions.recommend_session_mixture(
+        interactions, log, category, k=3, candidates=candidates
+    )
+    top = full.rank <= 3
+    assert pruned.user_id.tolist() == full.user_id[top].tolist()
+    assert pruned.product_id.tolist() == full.product_id[top].tolist()
+    np.testing.assert_allclose(pruned.score, full.score[top], rtol=1e-12)
+    assert len(pruned) > 60
 
 
 def test_top_k_dense_keeps_positive_scores_and_breaks_ties_by_column() -> None:

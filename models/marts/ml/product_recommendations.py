@@ -7,23 +7,12 @@ from dbt vars through the model's yml config (_ml__models.yml).
 from typing import Any
 
 from pipeline_ml import consent, interactions, recommend, sessions
-from pipeline_ml.settings import as_int, recommender_settings
+from pipeline_ml.settings import recommender_config
 
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    settings = recommender_settings(
-        {
-            "top_k": dbt.config.get("top_k"),
-            "neighbours": dbt.config.get("neighbours"),
-            "half_life_days": dbt.config.get("half_life_days"),
-            "popularity_exponent": dbt.config.get("popularity_exponent"),
-            "random_seed": dbt.config.get("random_seed"),
-            "session_follow_up_weight": dbt.config.get("session_follow_up_weight"),
-            "session_resume_weight": dbt.config.get("session_resume_weight"),
-            "session_alike_share": dbt.config.get("session_alike_share"),
-        }
-    )
+    settings, test_days = recommender_config(dbt.config.get("recommender"))
     chosen = interactions.scalar(
         dbt.ref("recommendation_metrics").filter("is_chosen").project("method")
     )
@@ -32,10 +21,7 @@ def model(dbt: Any, session: Any) -> Any:
     products = catalog.project("product_id, category").fetchnumpy()
     recommendations = recommend.recommend_everyone(
         chosen,
-        interactions.read_interaction_log(
-            dbt.ref("user_product_interactions"),
-            as_int(dbt.config.get("test_days"), "test_days", minimum=1),
-        ),
+        interactions.read_interaction_log(dbt.ref("user_product_interactions"), test_days),
         settings,
         reference_day=as_of_day,
         catalog=(products["product_id"], products["category"]),

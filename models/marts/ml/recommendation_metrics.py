@@ -10,27 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline_ml import consent, evaluation, interactions, sessions
-from pipeline_ml.settings import as_int, recommender_settings
+from pipeline_ml.settings import recommender_config
 
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    settings = recommender_settings(
-        {
-            "top_k": dbt.config.get("top_k"),
-            "neighbours": dbt.config.get("neighbours"),
-            "half_life_days": dbt.config.get("half_life_days"),
-            "popularity_exponent": dbt.config.get("popularity_exponent"),
-            "random_seed": dbt.config.get("random_seed"),
-            "session_follow_up_weight": dbt.config.get("session_follow_up_weight"),
-            "session_resume_weight": dbt.config.get("session_resume_weight"),
-            "session_alike_share": dbt.config.get("session_alike_share"),
-        }
-    )
-    log = interactions.read_interaction_log(
-        dbt.ref("user_product_interactions"),
-        as_int(dbt.config.get("test_days"), "test_days", minimum=1),
-    )
+    settings, test_days = recommender_config(dbt.config.get("recommender"))
+    log = interactions.read_interaction_log(dbt.ref("user_product_interactions"), test_days)
     cutoff_day = interactions.scalar(
         dbt.ref("user_product_interactions").aggregate("min(holdout_start_date)")
     )
