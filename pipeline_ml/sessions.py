@@ -259,8 +259,11 @@ def recommend_session_mixture(
     reach_sorted = np.sort(dominators)
     bought_count = np.diff(interactions.purchased[rows_to_score].indptr)
     reach = np.searchsorted(reach_sorted, k + bought_count, side="left")
-    # About two dense users x reachable-products arrays are alive at once per chunk.
-    row_cost = 2.0 * np.maximum(reach, 1) + float(k)
+    # Per user: about two dense rows of reachable products, and the sparse part's row
+    # (at most its START row's non-zeros x THEN's mean non-zeros per row, or every product).
+    then_row = then.nnz / max(n_products, 1)
+    sparse_row = np.diff(start_part.indptr)[rows_to_score] * then_row
+    row_cost = 2.0 * np.maximum(reach, 1) + np.minimum(sparse_row, n_products) * 2.0 + k
     parts = []
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
         chunk = rows_to_score[start:stop]
@@ -317,33 +320,41 @@ def _top_k_of_parts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(user id, rank, product id, score) of each row's top k of user_weights @ spread +
     sparse_part, never a purchased product, scoring the ``reachable`` columns densely and the
-    other columns only where sparse_part stores a value."""
+    other columns only where sparse_part stores a value that can reach the row's top k."""
     user_ids, product_ids = ids
-    n_rows, n_products = sparse_part.shape
-    in_block = np.full(n_products, -1, dtype=np.int64)
-    in_block[reachable] = np.arange(reachable.shape[0])
-    dense = user_weights @ spread[:, reachable]
-    stored = sparse_part.tocoo()
+    n_products = sparse_part.shape[1]
+    is_reachable = np.zeros(n_products, dtype=bool)
+    is_reachable[reachable] = True
+    dense = user_weights @ spread[:, reachable] + sparse_part[:, reachable].toarray()
     bought = purchased.tocoo()
-    bought_keys = np.unique(bought.row[bought.data > 0] * n_products + bought.col[bought.data > 0])
-    inside = in_block[stored.col] >= 0
-    dense[stored.row[inside], in_block[stored.col[inside]]] += stored.data[inside]
-    blocked = bought_keys // n_products, in_block[bought_keys % n_products]
-    dense[blocked[0][blocked[1] >= 0], blocked[1][blocked[1] >= 0]] = 0.0
+    position = np.cumsum(is_reachable) - 1
+    hit = (bought.data > 0) & is_reachable[bought.col]
+    dense[bought.row[hit], position[bought.col[hit]]] = 0.0
     rows, cols, values, rank = top_k_dense(dense, k)
-    # The other stored columns count only where they reach the row's k-th dense score.
-    kth = np.full(n_rows, -np.inf)
+    cols = reachable[cols]
+    # Another column enters only if its sparse value + its dense part (at most the user's
+    # weights @ the largest value of each category row outside the reachable columns)
+    # reaches the row's k-th score so far.
+    kth = np.full(sparse_part.shape[0], -np.inf)
     kth[rows[rank == k]] = values[rank == k]
-    outside = np.flatnonzero(~inside)
-    extra = stored.data[outside] + np.einsum(
-        "ij,ji->i", user_weights[stored.row[outside]], spread[:, stored.col[outside]]
+    outside_max = spread[:, ~is_reachable].max(axis=1, initial=0.0)
+    bound = user_weights @ outside_max
+    floor = kth - bound - 1e-9 * (np.abs(kth) + bound)
+    entry_row = np.repeat(np.arange(sparse_part.shape[0]), np.diff(sparse_part.indptr))
+    entries = np.flatnonzero(
+        ~is_reachable[sparse_part.indices] & (sparse_part.data >= floor[entry_row])
     )
-    keep = extra >= kth[stored.row[outside]]
-    outside, extra = outside[keep], extra[keep]
-    unbought = ~np.isin(stored.row[outside] * n_products + stored.col[outside], bought_keys)
-    outside, extra = outside[unbought], extra[unbought]
-    rows = np.concatenate([rows, stored.row[outside]])
-    cols = np.concatenate([reachable[cols], stored.col[outside]])
+    extra_rows, extra_cols = entry_row[entries], sparse_part.indices[entries].astype(np.int64)
+    unbought = ~np.isin(
+        extra_rows * n_products + extra_cols,
+        bought.row[bought.data > 0].astype(np.int64) * n_products + bought.col[bought.data > 0],
+    )
+    extra_rows, extra_cols = extra_rows[unbought], extra_cols[unbought]
+    extra = sparse_part.data[entries[unbought]] + np.einsum(
+        "ij,ji->i", user_weights[extra_rows], spread[:, extra_cols]
+    )
+    rows = np.concatenate([rows, extra_rows])
+    cols = np.concatenate([cols, extra_cols])
     values = np.concatenate([values, extra])
     positive = values > 0
     order, rank = top_k_per_row(rows[positive], cols[positive], values[positive], k)
