@@ -22,8 +22,10 @@ browses the user's categories. ``recommend_session_mixture`` learns the pieces f
 The weights (``MixtureWeights``, dbt vars) are tuned on the validation split
 (docs/recommendations.md). Vectorised: taste is (users x categories) @ (categories x
 products), so ``score = START @ THEN + (users x categories) @ (TASTE @ THEN)``, one sparse
-and one dense (BLAS) product per block of users; blocks of users x products are bounded by
-max_block_nonzeros. The cost grows with users x products (the top k of a dense block).
+and one dense (BLAS) product per block of users, over only the products that can reach a
+user's top k (``dominator_counts``, and the sparse part's values that reach the k-th score),
+so the cost grows with users x (reachable products + the sparse row), not users x products;
+blocks are bounded by max_block_nonzeros.
 """
 
 from __future__ import annotations
