@@ -67,6 +67,11 @@ run: install generate load build docs-generate state report  ## Main job: genera
 # catalog. `make docs-generate` on its own compiles (the manifest may come from a partial run).
 run: DOCS_GENERATE_FLAGS := --no-compile
 DOCS_GENERATE_FLAGS ?=
+# dbt's file log (logs/dbt.log) at info, not dbt's default debug, for the main job's dbt
+# calls: at debug it holds every SQL statement of every node, and writing it was about 3% of
+# a warm build's CPU at scale 1 (benchmarks/NOTES.md). Each node's SQL is still in
+# target/run/ and target/compiled/; DBT_LOG_LEVEL_FILE=debug brings the full log back.
+run build docs-generate: export DBT_LOG_LEVEL_FILE ?= info
 
 generate: install  ## Write the deterministic sample data into $(LANDING)/.
 	$(BIN)/python -m ingest generate --out $(LANDING) --scale $(SCALE) --seed $(SEED) \
