@@ -44,6 +44,7 @@ PER_BUILD_COLUMN_REASONS = {
     "recorded_at": "the time the build recorded the row",
     "build_started_at": "the start time of the build",
     "build_finished_at": "the end time of the build",
+    "last_updated": "user_predictions_latest: the built_at of the build that logged it",
     "dbt_valid_from": "snapshot validity: the time of the dbt run that saw the version",
     "dbt_valid_to": "snapshot validity: the time of the dbt run that closed the version",
     "dbt_updated_at": "snapshot: the time of the dbt run (strategy check)",

@@ -240,7 +240,7 @@ def test_snapshot_validity_and_build_histories_are_per_build(
     b = make_warehouse(
         tmp_path / "b.duckdb", snapshot.format(at="2026-10-02 11:00"), history.format(n=2)
     )
-    for name in ("dbt_valid_from", "dbt_valid_to", "dbt_updated_at", "dbt_scd_id"):
+    for name in ("dbt_valid_from", "dbt_valid_to", "dbt_updated_at", "dbt_scd_id", "last_updated"):
         assert compare_warehouses.PER_BUILD_COLUMN_REASONS[name]
     assert compare_warehouses.PER_BUILD_RELATION_REASONS["audit.run_results_history"]
     code, out, _ = run(capsys, a, b)
