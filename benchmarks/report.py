@@ -166,9 +166,28 @@ def incremental_result(result: dict) -> list[str]:
         # bench_incremental compares through scripts/compare_warehouses.py; "tables" before.
         f"{'Relations' if 'relations' in comparison else 'Tables'} compared with a full refresh: "
         f"{comparison.get('relations', comparison.get('tables'))}, differing: "
-        f"{', '.join(comparison['differ']) or 'none'}."
+        f"{', '.join(map(differing_relation, comparison['differ'])) or 'none'}."
     )
+    profile = result["incremental"].get("dbt")
+    if profile:  # where the new day's dbt build spent its time (sums of execution_time)
+        summary += (
+            " New day's dbt build, thread seconds: "
+            + ", ".join(
+                f"{kind} {seconds:.1f} s ({profile['nodes_by_kind'][kind]} nodes)"
+                for kind, seconds in profile["seconds_by_kind"].items()
+            )
+            + "."
+        )
     return [*heading(result), summary, *targets_table(result.get("targets", [])), ""]
+
+
+def differing_relation(entry: str | dict) -> str:
+    """A relation that differs from the full refresh: a name (older results) or the
+    comparison's line and the columns whose values differ."""
+    if isinstance(entry, str):
+        return entry
+    columns = entry.get("columns_differing")
+    return f"{entry['result']}" + (f" (columns: {', '.join(columns)})" if columns else "")
 
 
 def loader_result(result: dict) -> list[str]:

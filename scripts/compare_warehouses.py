@@ -14,8 +14,10 @@ PER_BUILD_COLUMNS and the relations of PER_BUILD_RELATIONS (histories of the bui
 comparisons with the previous build); the one list, also used by
 benchmarks/bench_incremental.py. --map OLD=NEW pairs A's OLD with B's NEW:
 `schema.table=schema.table`, or a bare name on either side for "same schema". A relation
-present on one side only is a difference unless --only-common is given. Both files are
-opened read-only; nothing is written.
+present on one side only is a difference unless --only-common is given.
+--float-tolerance REL counts DOUBLE/FLOAT values within REL of each other (relative to the
+larger magnitude) as equal, for sums whose order differs between builds; other types stay
+exact, and so do floats by default. Both files are opened read-only; nothing is written.
 
 Exit codes: 0 = identical; 1 = some relation differs (or is missing); 2 = bad arguments or an
 unreadable file.
@@ -31,37 +33,42 @@ from pathlib import Path
 
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
 
-# Stamped by each build: its time, its invocation, the version hash of the model it trained.
-PER_BUILD_COLUMNS = frozenset(
-    {
-        "built_at",
-        "trained_at",
-        "model_version",
-        "invocation_id",
-        "run_started_at",
-        "checked_at",
-        "recorded_at",
-        "build_started_at",
-        "build_finished_at",
-    }
-)
+# What any two builds of the same data differ in by design, each with its reason.
+PER_BUILD_COLUMN_REASONS = {
+    "built_at": "the time the build wrote the row",
+    "trained_at": "the time the build trained the model",
+    "model_version": "a hash of the trained model, which carries its training time",
+    "invocation_id": "the id of the dbt invocation",
+    "run_started_at": "the start time of the dbt invocation",
+    "checked_at": "the time the build ran the check",
+    "recorded_at": "the time the build recorded the row",
+    "build_started_at": "the start time of the build",
+    "build_finished_at": "the end time of the build",
+    "last_updated": "user_predictions_latest: the built_at of the build that logged it",
+    "dbt_valid_from": "snapshot validity: the time of the dbt run that saw the version",
+    "dbt_valid_to": "snapshot validity: the time of the dbt run that closed the version",
+    "dbt_updated_at": "snapshot: the time of the dbt run (strategy check)",
+    "dbt_scd_id": "snapshot: a hash of the key and that run time",
+}
+PER_BUILD_COLUMNS = frozenset(PER_BUILD_COLUMN_REASONS)
 # Whole relations that hold the history of the builds (one generation per build, kept through
-# --full-refresh) or compare this build with the previous one: two builds of the same data
-# differ there by design (a second build adds a generation; its previous build differs).
-PER_BUILD_RELATIONS = frozenset(
-    {
-        "staging.stg_audit__dqs_history",
-        "staging.stg_audit__run_results_history",
-        "staging.stg_stream_batches",
-        "marts.data_quality_checks",
-        "marts.pipeline_metrics",
-        "marts.stream_metrics",
-        "marts.prediction_log",
-        "marts.model_distribution_log",
-        "marts.model_drift",
-        "marts.propensity_realised_performance",
-    }
-)
+# --full-refresh) or compare this build with the previous one.
+PER_BUILD_RELATION_REASONS = {
+    "audit.run_results_history": "one row per node per invocation, appended by every build",
+    "audit.dqs_history": "the quality scores of every invocation, appended by every build",
+    "staging.stg_audit__dqs_history": "a view of audit.dqs_history",
+    "staging.stg_audit__run_results_history": "a view of audit.run_results_history",
+    "staging.stg_stream_batches": "one row per streamed batch, times of the stream run",
+    "marts.data_quality_checks": "the checks of the builds, with their times",
+    "marts.pipeline_metrics": "run times and rows per hour of the builds",
+    "marts.stream_metrics": "times of the stream runs",
+    "marts.prediction_log": "one generation of predictions per build",
+    "marts.model_distribution_log": "one generation of score distributions per build",
+    "marts.model_drift": "this build's scores against the previous build's",
+    "marts.propensity_realised_performance": "the logged generations against the outcomes",
+}
+PER_BUILD_RELATIONS = frozenset(PER_BUILD_RELATION_REASONS)
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 
 class CompareError(Exception):
@@ -79,6 +86,7 @@ class RelationResult:
     only_in_a_rows: int | None = None
     only_in_b_rows: int | None = None
     problem: str = ""
+    tolerated_rows: int = 0  # pairs of rows equal but for floats within the tolerance
 
     @property
     def identical(self) -> bool:
@@ -93,6 +101,8 @@ class RelationResult:
         if self.problem:
             return f"DIFF    {name}: {self.problem}"
         rows = f"rows {self.rows_a} / {self.rows_b}"
+        if self.tolerated_rows:
+            rows += f" ({self.tolerated_rows} rows equal within the float tolerance)"
         if self.identical:
             return f"OK      {name}: {rows}"
         return (
@@ -161,8 +171,39 @@ def _qualified(catalog: str, name: str) -> str:
     return ".".join(quote_identifier(part) for part in (catalog, schema, table))
 
 
+def _tolerated_pairs_sql(
+    columns: list[tuple[str, str]], only_a: str, only_b: str, tolerance: float
+) -> str:
+    """The number of rows of `only_a` that pair with one of `only_b`: same values in every
+    other column, and in each float column equal (NULL, NaN included) or within `tolerance`
+    relative to the larger magnitude. Rows pair in the order of their float values."""
+    floats = [quote_identifier(col) for col, data_type in columns if data_type in FLOAT_TYPES]
+    others = [quote_identifier(col) for col, data_type in columns if data_type not in FLOAT_TYPES]
+    partition = f"partition by {', '.join(others)} " if others else ""
+    numbered = "select *, row_number() over ({}order by {}) as pair_number from {}"
+    order = ", ".join(floats)
+    conditions = [f"a.{col} is not distinct from b.{col}" for col in others]
+    conditions.append("a.pair_number = b.pair_number")
+    within = [
+        f"(a.{col} is not distinct from b.{col} or abs(a.{col} - b.{col})"
+        f" <= {float(tolerance)!r} * greatest(abs(a.{col}), abs(b.{col})))"
+        for col in floats
+    ]
+    return f"""
+        select count(*) from ({numbered.format(partition, order, only_a)}) as a
+        inner join ({numbered.format(partition, order, only_b)}) as b
+            on {" and ".join(conditions)}
+        where {" and ".join(within)}
+    """
+
+
 def _compare_relation(
-    con, a_name: str, a_columns: list[tuple[str, str]], b_name: str, b_columns
+    con,
+    a_name: str,
+    a_columns: list[tuple[str, str]],
+    b_name: str,
+    b_columns,
+    float_tolerance: float | None = None,
 ) -> RelationResult:
     a_types, b_types = dict(a_columns), dict(b_columns)
     if set(a_types) != set(b_types):
@@ -186,18 +227,42 @@ def _compare_relation(
         )
     # Same column order on both sides (by name), whatever order each file stores them in.
     columns = ", ".join(quote_identifier(column) for column, _ in a_columns)
-    rows_a, rows_b, only_a, only_b = con.execute(
+    has_floats = any(data_type in FLOAT_TYPES for _, data_type in a_columns)
+    if not (float_tolerance and has_floats):
+        rows_a, rows_b, only_a, only_b = con.execute(
+            f"""
+            select
+                (select count(*) from {a_rel}),
+                (select count(*) from {b_rel}),
+                (select count(*) from (
+                    select {columns} from {a_rel} except all select {columns} from {b_rel})),
+                (select count(*) from (
+                    select {columns} from {b_rel} except all select {columns} from {a_rel}))
+            """
+        ).fetchone()
+        return RelationResult(a_name, b_name, rows_a, rows_b, only_a, only_b)
+    # Exact first; only the rows left over on either side are paired within the tolerance.
+    pairs = _tolerated_pairs_sql(a_columns, "only_a", "only_b", float_tolerance)
+    rows_a, rows_b, only_a, only_b, tolerated = con.execute(
         f"""
+        with
+        only_a as materialized (
+            select {columns} from {a_rel} except all select {columns} from {b_rel}
+        ),
+        only_b as materialized (
+            select {columns} from {b_rel} except all select {columns} from {a_rel}
+        )
         select
             (select count(*) from {a_rel}),
             (select count(*) from {b_rel}),
-            (select count(*) from (
-                select {columns} from {a_rel} except all select {columns} from {b_rel})),
-            (select count(*) from (
-                select {columns} from {b_rel} except all select {columns} from {a_rel}))
+            (select count(*) from only_a),
+            (select count(*) from only_b),
+            ({pairs})
         """
     ).fetchone()
-    return RelationResult(a_name, b_name, rows_a, rows_b, only_a, only_b)
+    return RelationResult(
+        a_name, b_name, rows_a, rows_b, only_a - tolerated, only_b - tolerated, "", tolerated
+    )
 
 
 def compare(
@@ -208,8 +273,11 @@ def compare(
     only_common: bool = False,
     ignore_columns: frozenset[str] = frozenset(),
     ignore_relations: frozenset[str] = frozenset(),
+    float_tolerance: float | None = None,
 ) -> list[RelationResult]:
-    """Compare two DuckDB files; one result per relation (A's order, then B's extras)."""
+    """Compare two DuckDB files; one result per relation (A's order, then B's extras).
+    float_tolerance: DOUBLE/FLOAT values within this relative difference count as equal
+    (None: exact)."""
     import duckdb
 
     mapping = mapping or {}
@@ -243,7 +311,11 @@ def compare(
                     results.append(RelationResult(a_name, None))
                 continue
             matched_b.add(b_name)
-            results.append(_compare_relation(con, a_name, a_columns, b_name, relations_b[b_name]))
+            results.append(
+                _compare_relation(
+                    con, a_name, a_columns, b_name, relations_b[b_name], float_tolerance
+                )
+            )
         if not only_common:
             results.extend(
                 RelationResult(None, b_name) for b_name in relations_b if b_name not in matched_b
@@ -272,7 +344,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="leave out PER_BUILD_COLUMNS and PER_BUILD_RELATIONS (what builds differ in)",
     )
+    parser.add_argument(
+        "--float-tolerance",
+        type=float,
+        default=None,
+        metavar="REL",
+        help="DOUBLE/FLOAT values within this relative difference are equal (default: exact)",
+    )
     args = parser.parse_args(argv)
+    if args.float_tolerance is not None and not 0 <= args.float_tolerance < 1:
+        print("compare_warehouses: --float-tolerance must be in [0, 1)", file=sys.stderr)
+        return 2
     ignore_columns = frozenset(args.ignore_columns)
     ignore_relations: frozenset[str] = frozenset()
     if args.ignore_per_build:
@@ -287,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             args.only_common,
             ignore_columns,
             ignore_relations,
+            args.float_tolerance,
         )
     except CompareError as exc:
         print(f"compare_warehouses: {exc}", file=sys.stderr)

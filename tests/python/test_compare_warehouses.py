@@ -221,3 +221,91 @@ def test_per_build_columns_and_relations_are_left_out(
     code, out, _ = run(capsys, a, c, "--ignore-per-build")
     assert code == 1
     assert "DIFF    marts.metrics: rows 1 / 1, 1 rows only in A, 1 rows only in B" in out
+
+
+def test_snapshot_validity_and_build_histories_are_per_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A snapshot's validity times and the audit history differ between builds by design."""
+    snapshot = (
+        "create schema snapshots; create table snapshots.products_snapshot as"
+        " select 1 as product_id, 9.5 as price, timestamp '{at}' as dbt_valid_from,"
+        " null::timestamp as dbt_valid_to, timestamp '{at}' as dbt_updated_at,"
+        " md5('1|{at}') as dbt_scd_id"
+    )
+    history = "create schema audit; create table audit.run_results_history as select {n} as n"
+    a = make_warehouse(
+        tmp_path / "a.duckdb", snapshot.format(at="2026-10-01 10:00"), history.format(n=1)
+    )
+    b = make_warehouse(
+        tmp_path / "b.duckdb", snapshot.format(at="2026-10-02 11:00"), history.format(n=2)
+    )
+    for name in ("dbt_valid_from", "dbt_valid_to", "dbt_updated_at", "dbt_scd_id", "last_updated"):
+        assert compare_warehouses.PER_BUILD_COLUMN_REASONS[name]
+    assert compare_warehouses.PER_BUILD_RELATION_REASONS["audit.run_results_history"]
+    code, out, _ = run(capsys, a, b)
+    assert code == 1
+    assert "DIFF    snapshots.products_snapshot: rows 1 / 1, 1 rows only in A" in out
+    assert "DIFF    audit.run_results_history" in out
+    code, out, _ = run(capsys, a, b, "--ignore-per-build")
+    assert code == 0, out
+    assert "OK      snapshots.products_snapshot: rows 1 / 1" in out
+    assert "run_results_history" not in out
+
+
+FLOATS_SQL = (
+    "create table marts.scores as select * from (values"
+    " (1, 'a', {x}::double, {y}::float), (1, 'a', 2.0::double, 1.0::float),"
+    " (2, 'b', null::double, 'nan'::float)) as t(id, tag, x, y)"
+)
+
+
+TOLERATED = "OK      marts.scores: rows 3 / 3 (1 rows equal within the float tolerance)"
+DIFFERS = "DIFF    marts.scores: rows 3 / 3, 1 rows only in A, 1 rows only in B"
+
+
+@pytest.mark.parametrize(
+    ("b_values", "tolerance", "expected"),
+    [
+        pytest.param({"x": "0.1 + 0.2", "y": "1.5"}, "1e-9", TOLERATED, id="summation-order"),
+        pytest.param({"x": "0.3000001", "y": "1.5"}, "1e-9", DIFFERS, id="beyond-tolerance"),
+        pytest.param({"x": "0.3000001", "y": "1.5"}, "1e-3", TOLERATED, id="relative"),
+        pytest.param({"x": "0.3", "y": "1.5000001"}, "1e-9", DIFFERS, id="float-column-too"),
+    ],
+)
+def test_float_tolerance_is_relative_and_only_for_floats(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    b_values: dict[str, str],
+    tolerance: str,
+    expected: str,
+) -> None:
+    a = make_warehouse(tmp_path / "a.duckdb", FLOATS_SQL.format(x="0.3", y="1.5"))
+    b = make_warehouse(tmp_path / "b.duckdb", FLOATS_SQL.format(**b_values))
+    code, out, _ = run(capsys, a, b)  # exact by default: 0.1 + 0.2 is not 0.3
+    assert code == 1
+    assert DIFFERS in out
+    code, out, _ = run(capsys, a, b, "--float-tolerance", tolerance)
+    assert expected in out
+    assert code == (0 if expected.startswith("OK") else 1)
+
+
+def test_float_tolerance_leaves_other_columns_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A near-equal float does not excuse a different tag or a missing duplicate row."""
+    a = make_warehouse(tmp_path / "a.duckdb", FLOATS_SQL.format(x="0.3", y="1.5"))
+    b = make_warehouse(
+        tmp_path / "b.duckdb",
+        FLOATS_SQL.format(x="0.1 + 0.2", y="1.5"),
+        "update marts.scores set tag = 'c' where x is null",
+        "insert into marts.scores values (1, 'a', 2.0, 1.0)",
+    )
+    code, out, _ = run(capsys, a, b, "--float-tolerance", "1e-9")
+    assert code == 1
+    assert (
+        "DIFF    marts.scores: rows 3 / 4 (1 rows equal within the float tolerance),"
+        " 1 rows only in A, 2 rows only in B"
+    ) in out
+    code, _, err = run(capsys, a, b, "--float-tolerance", "2")
+    assert code == 2 and "--float-tolerance" in err

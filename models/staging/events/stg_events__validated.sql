@@ -25,6 +25,7 @@ with
 
 source as (
     select * from {{ source('raw', 'events') }}
+    {{ raw_batches_not_yet_validated() }}
 ),
 
 accepted_event_types as (

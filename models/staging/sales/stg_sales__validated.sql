@@ -15,6 +15,7 @@ with
 
 source as (
     select * from {{ source('raw', 'sales') }}
+    {{ raw_batches_not_yet_validated() }}
 ),
 
 cleaned as (
