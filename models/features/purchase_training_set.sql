@@ -44,18 +44,21 @@
     'transaction_amount_28d': ('transaction_amount', 'before_28d', money),
     'sales_amount_28d': ('sales_amount', 'before_28d', money),
 } -%}
-{%- set measures = [] -%}
-{%- for spec in window_sums.values() if spec[0] not in measures -%}
-    {%- do measures.append(spec[0]) -%}
-{%- endfor -%}
-{%- set by_day = "partition by sequence.user_id order by sequence.day_index" -%}
-{#- lookup -> (range frame end before the label day, alias of the joined running totals) -#}
+{#- Lookup day (the last activity day on or before the label day + offset) -> (offset,
+    the measures whose running totals it needs). -#}
 {%- set lookups = {
-    'before': ('1 preceding', 'totals_before'),
-    'before_7d': ('8 preceding', 'totals_before_7d'),
-    'before_28d': ('29 preceding', 'totals_before_28d'),
-    'horizon_end': ((horizon_days - 1) ~ ' following', 'totals_to_horizon_end'),
-} %}
+    'before': (-1, []),
+    'before_7d': (-8, []),
+    'before_28d': (-29, []),
+    'horizon_end': (horizon_days - 1, ['purchase_events']),
+} -%}
+{%- set measure_types = {} -%}
+{%- for spec in window_sums.values() -%}
+    {%- do measure_types.update({spec[0]: spec[2] if spec[2] == bigint else 'decimal(38, 2)'}) -%}
+    {%- for lookup in ['before', spec[1]] if lookup and spec[0] not in lookups[lookup][1] -%}
+        {%- do lookups[lookup][1].append(spec[0]) -%}
+    {%- endfor -%}
+{%- endfor %}
 
 with
 
@@ -78,6 +81,7 @@ data_range as (
 activity as (
     select
         user_activity_daily.*,
+        data_range.last_day_index,
         case when user_activity_daily.events > 0 then 1 else 0 end as is_active_day,
         {{ ml_day_number('user_activity_daily.activity_date') }} as day_index
     from user_activity_daily
@@ -85,17 +89,20 @@ activity as (
     where user_activity_daily.activity_date <= data_range.last_date
 ),
 
--- Per user and activity day, every measure summed over the user's days up to that day, and
--- the user's last day with events and with purchase events so far.
+-- Per user and activity day: every measure summed over the user's days up to that day, the
+-- user's last day with events and with purchase events so far, the user's first day, and the
+-- user's next activity day (past every lookup after the last one).
 running_totals as (
     select
         activity.user_id,
         activity.day_index,
-        {%- for measure in measures %}
-            sum(activity.{{ measure }}) over (
-                partition by activity.user_id
-                order by activity.day_index
-                rows between unbounded preceding and current row
+        {%- for measure in lookups['before'][1] %}
+            cast(
+                sum(activity.{{ measure }}) over (
+                    partition by activity.user_id
+                    order by activity.day_index
+                    rows between unbounded preceding and current row
+                ) as {{ measure_types[measure] }}
             ) as {{ measure }},
         {%- endfor %}
         max(case when activity.events > 0 then activity.day_index end) over (
@@ -107,16 +114,15 @@ running_totals as (
             partition by activity.user_id
             order by activity.day_index
             rows between unbounded preceding and current row
-        ) as last_purchase_day_index
+        ) as last_purchase_day_index,
+        min(activity.day_index) over (partition by activity.user_id) as first_day_index,
+        coalesce(
+            lead(activity.day_index) over (
+                partition by activity.user_id order by activity.day_index
+            ),
+            activity.last_day_index + {{ horizon_days + 1 }}
+        ) as next_day_index
     from activity
-),
-
-users as (
-    select
-        activity.user_id,
-        min(activity.day_index) as first_day_index
-    from activity
-    group by activity.user_id
 ),
 
 -- Label times: the end of each day with valid events (the next day's midnight), every
@@ -132,85 +138,59 @@ label_days as (
         activity.events > 0
         and mod(data_range.last_day_index - activity.day_index, {{ label_every_days }}) = 0
 ),
-
-label_rows as (
-    select
-        users.user_id,
-        users.first_day_index,
-        label_days.day_index,
-        label_days.last_day_index
-    from users
-    inner join label_days
-        on users.first_day_index < label_days.day_index
-),
-
--- Activity days and label times in one sequence per user (keys only): an activity row
--- carries its own day as activity_day_index, a label row its user's first day and the last
--- day of data.
-sequence as (
-    select
-        activity.user_id,
-        activity.day_index,
-        activity.day_index as activity_day_index,
-        cast(null as {{ bigint }}) as first_day_index,
-        cast(null as {{ bigint }}) as last_day_index,
-        false as is_label_row
-    from activity
-    union all
-    select
-        label_rows.user_id,
-        label_rows.day_index,
-        cast(null as {{ bigint }}) as activity_day_index,
-        label_rows.first_day_index,
-        label_rows.last_day_index,
-        true as is_label_row
-    from label_rows
-),
-
--- Per label time, the user's last activity day in each lookup's range.
-lookup_days as (
-    select
-        sequence.user_id,
-        sequence.day_index,
-        {%- for lookup, spec in lookups.items() %}
-            max(sequence.activity_day_index) over (
-                {{ by_day }} range between unbounded preceding and {{ spec[0] }}
-            ) as {{ lookup }}_day_index,
-        {%- endfor %}
-        sequence.first_day_index,
-        sequence.last_day_index,
-        sequence.is_label_row
-    from sequence
-),
-
+{% for lookup, spec in lookups.items() %}
+    {%- set offset = spec[0] %}
+    -- Per user and label day, the running totals at the user's last activity day on or before
+    -- the label day {{ '- ' ~ (-offset) if offset < 0 else '+ ' ~ offset }}
+    {%- if lookup == 'before' %}: one row per label time after the user's first day{% endif %}.
+    totals_{{ lookup }} as (
+        select
+            running_totals.user_id,
+            label_days.day_index,
+            {%- if lookup == 'before' %}
+                label_days.last_day_index,
+                running_totals.first_day_index,
+                running_totals.last_event_day_index,
+                running_totals.last_purchase_day_index,
+            {%- endif %}
+            {%- for measure in spec[1] %}
+                running_totals.{{ measure }},
+            {%- endfor %}
+            running_totals.day_index as lookup_day_index
+        from running_totals
+        inner join label_days
+            on
+                running_totals.day_index - ({{ offset }}) <= label_days.day_index
+                and label_days.day_index < running_totals.next_day_index - ({{ offset }})
+    ),
+{% endfor %}
 features as (
     select
-        lookup_days.user_id,
-        lookup_days.day_index,
-        lookup_days.last_day_index,
+        totals_before.user_id,
+        totals_before.day_index,
+        totals_before.last_day_index,
         {%- for feature, spec in window_sums.items() %}
             cast(
                 coalesce(totals_before.{{ spec[0] }}, 0)
                 {%- if spec[1] %}
-                    - coalesce({{ lookups[spec[1]][1] }}.{{ spec[0] }}, 0)
+                    - coalesce(totals_{{ spec[1] }}.{{ spec[0] }}, 0)
                 {%- endif %}
                 as {{ spec[2] }}
             ) as {{ feature }},
         {%- endfor %}
-        lookup_days.day_index - lookup_days.first_day_index as days_since_first_seen,
-        lookup_days.day_index - totals_before.last_event_day_index as days_since_last_event,
-        lookup_days.day_index - totals_before.last_purchase_day_index
+        totals_before.day_index - totals_before.first_day_index as days_since_first_seen,
+        totals_before.day_index - totals_before.last_event_day_index as days_since_last_event,
+        totals_before.day_index - totals_before.last_purchase_day_index
             as days_since_last_purchase,
-        coalesce(totals_to_horizon_end.purchase_events, 0)
+        coalesce(totals_horizon_end.purchase_events, 0)
         - coalesce(totals_before.purchase_events, 0) as purchase_events_in_horizon
-    from lookup_days
-    {%- for lookup, spec in lookups.items() %}
-        left join running_totals as {{ spec[1] }}
+    from totals_before
+    {%- for lookup in lookups if lookup != 'before' %}
+        left join totals_{{ lookup }}
             on
-                lookup_days.user_id = {{ spec[1] }}.user_id
-                and lookup_days.{{ lookup }}_day_index = {{ spec[1] }}.day_index
+                totals_before.user_id = totals_{{ lookup }}.user_id
+                and totals_before.day_index = totals_{{ lookup }}.day_index
     {%- endfor %}
-    where lookup_days.is_label_row
 ),
 
 final as (
