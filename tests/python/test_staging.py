@@ -308,8 +308,8 @@ def test_dbt_landed_sources_are_the_ingest_contracts() -> None:
 
 
 def test_dbt_raw_source_columns_are_the_ingest_contracts() -> None:
-    """The raw columns the staging models read (macro raw_contract_columns: the columns of
-    the source in _raw__sources.yml without the loader's `_` ones) are each contract's, in
+    """The raw columns stg_<source>__rejected gives back (macro raw_contract_columns: the
+    source's columns in _raw__sources.yml without the loader's `_` ones) are each contract's, in
     file order."""
     import yaml
 

@@ -8,7 +8,10 @@
     Consent flags are the strict texts 'true' / 'false' (case-insensitive): anything else is
     invalid, never guessed, as consent must be explicit.
 -#}
-{%- set raw_columns = raw_contract_columns('customers') -%}
+{%- set raw_columns = [
+    'customer_id', 'email', 'full_name', 'country', 'signup_at', 'marketing_consent',
+    'do_not_sell', 'updated_at',
+] -%}
 {%- set field_checks = text_field_checks('customer_id', out_of_range='customer_id <= 0')
     + text_field_checks(
         'email', invalid='not ' ~ matches_pattern('email_text', '^[^@ ]+@[^@ ]+[.][^@ ]+$')

@@ -9,7 +9,7 @@
     Minimisation (docs/privacy.md): data.ip_address is truncated to its network and emails in
     data.query / search_query are masked; raw_data keeps the text as landed (staging only).
 -#}
-{%- set raw_columns = raw_contract_columns('events') -%}
+{%- set raw_columns = ['user_id', 'event_type', 'timestamp', 'data'] -%}
 {%- set checks = text_field_checks('user_id')
     + text_field_checks(
         'event_type', invalid='not is_accepted_event_type', invalid_code='unknown'

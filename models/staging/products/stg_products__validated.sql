@@ -6,7 +6,7 @@
     A (product_id, snapshot_date) pair seen twice among otherwise valid rows keeps the latest
     loaded row; the others are `duplicate` (this protects the key of stg_products).
 -#}
-{%- set raw_columns = raw_contract_columns('products') -%}
+{%- set raw_columns = ['product_id', 'name', 'category', 'price', 'rating', 'updated_at'] -%}
 {%- set field_checks = text_field_checks('product_id')
     + text_field_checks('category', invalid='not is_known_category', invalid_code='unknown')
     + text_field_checks('price', out_of_range='price < 0 or price > 10000')

@@ -6,7 +6,7 @@
     each id is kept and the others are `duplicate`. A row with another fault gets only its own
     reasons and does not compete.
 -#}
-{%- set raw_columns = raw_contract_columns('transactions') -%}
+{%- set raw_columns = ['transaction_id', 'user_id', 'amount', 'timestamp'] -%}
 {%- set field_checks = text_field_checks('transaction_id')
     + text_field_checks('user_id')
     + text_field_checks('amount', out_of_range='amount <= 0')

@@ -7,7 +7,7 @@
     row of each pair is kept and the others are `duplicate`. A row with another fault gets
     only its own reasons and does not compete (nor supersede a valid row).
 -#}
-{%- set raw_columns = raw_contract_columns('user_behavior') -%}
+{%- set raw_columns = ['user_id', 'page_views', 'session_duration', 'timestamp'] -%}
 {%- set field_checks = text_field_checks('user_id')
     + text_field_checks('page_views', out_of_range='page_views < 0 or page_views > 1000')
     + text_field_checks(
