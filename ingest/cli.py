@@ -222,12 +222,11 @@ def _open_existing(
 
 def _cmd_listing(args: argparse.Namespace) -> int:
     """`ledger` or `quarantine`: the newest rows of that table as a plain-text table."""
-    from ingest.ledger import read_ledger, read_quarantine, require_tables
+    from ingest.ledger import read_listing, require_tables
 
-    read = read_ledger if args.command == "ledger" else read_quarantine
     with _open_existing(args) as con:
         require_tables(con, args.database or default_database())
-        headers, rows = read(con, source=args.source, limit=args.limit)
+        headers, rows = read_listing(con, args.command, source=args.source, limit=args.limit)
     print(format_table(headers, rows))
     return 0
 

@@ -125,15 +125,16 @@ class LedgerEntry:
     batch_id: str
     source: str
     path: str
-    size_bytes: int | None
-    sha256: str | None
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
     status: str
-    error: str | None
     started_at: datetime
     finished_at: datetime
+    # An entry starts as a file of unknown size that nothing was read from.
+    size_bytes: int | None = None
+    sha256: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    error: str | None = None
     # Rows of erased people read but not written (ingest.privacy.suppression).
     rows_suppressed: int = 0
     # Raw rows deleted by a retention run (status purged).
@@ -196,27 +197,34 @@ def require_tables(con: duckdb.DuckDBPyConnection, database: object) -> None:
         raise UsageError(f"warehouse {database} has no load ledger yet; run `ingest load` first")
 
 
-def read_ledger(
-    con: duckdb.DuckDBPyConnection, *, source: str | None = None, limit: int | None = None
-) -> tuple[list[str], list[tuple[object, ...]]]:
-    """Ledger rows, newest first."""
-    sql = (
-        "select batch_id, source, path, status, rows_read, rows_loaded, rows_quarantined,"
-        f" rows_suppressed, rows_removed, size_bytes, started_at, error from {LEDGER}"
-        " where (? is null or source = ?) order by started_at desc, path limit ?"
-    )
-    result = con.execute(sql, [source, source, limit if limit is not None else 2**62])
-    return [column[0] for column in result.description], result.fetchall()
+# What `ingest ledger` and `ingest quarantine` list: the table, its columns, the order.
+LISTINGS: dict[str, tuple[str, str, str]] = {
+    "ledger": (
+        LEDGER,
+        "batch_id, source, path, status, rows_read, rows_loaded, rows_quarantined,"
+        " rows_suppressed, rows_removed, size_bytes, started_at, error",
+        "started_at desc, path",
+    ),
+    "quarantine": (
+        QUARANTINE,
+        "source, source_file, line_number, reason, raw_line, _batch_id",
+        "quarantined_at desc, source_file, line_number",
+    ),
+}
 
 
-def read_quarantine(
-    con: duckdb.DuckDBPyConnection, *, source: str | None = None, limit: int | None = None
+def read_listing(
+    con: duckdb.DuckDBPyConnection,
+    listing: str,
+    *,
+    source: str | None = None,
+    limit: int | None = None,
 ) -> tuple[list[str], list[tuple[object, ...]]]:
-    """Quarantined lines, newest load first, then by file and line."""
-    sql = (
-        "select source, source_file, line_number, reason, raw_line, _batch_id"
-        f" from {QUARANTINE} where (? is null or source = ?)"
-        " order by quarantined_at desc, source_file, line_number limit ?"
+    """The rows of one of LISTINGS (of one source, or all), newest first: ledger rows, or
+    quarantined lines (newest load first, then by file and line)."""
+    table, columns, order = LISTINGS[listing]
+    result = con.execute(
+        f"select {columns} from {table} where (? is null or source = ?) order by {order} limit ?",
+        [source, source, limit if limit is not None else 2**62],
     )
-    result = con.execute(sql, [source, source, limit if limit is not None else 2**62])
     return [column[0] for column in result.description], result.fetchall()

@@ -273,13 +273,7 @@ def _load_files(
             batch_id=ctx.batch_id,
             source=item.source,
             path=item.source_file,
-            size_bytes=None,
-            sha256=None,
-            rows_read=0,
-            rows_loaded=0,
-            rows_quarantined=0,
             status=STATUS_FAILED,
-            error=None,
             started_at=utc_now(),
             finished_at=utc_now(),
         )

@@ -106,8 +106,6 @@ def stage_csv(
     con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
 ) -> StagedFile:
     kept, rejected = lines.kept, lines.rejected
-    if kept + rejected == 0:
-        raise FileLoadError(item.source_file, "file is empty")
     numbered = numbered_lines_cte(lines)
     header_row = con.execute(
         f"with {numbered} select line from numbered where line_number = 1"
@@ -230,8 +228,6 @@ def stage_jsonl(
     con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
 ) -> StagedFile:
     kept, rejected = lines.kept, lines.rejected
-    if kept + rejected == 0:
-        raise FileLoadError(item.source_file, "file is empty")
     contract = item.contract
     classified = f"""{numbered_lines_cte(lines)},
         classified as (
@@ -349,4 +345,7 @@ def stage_file(
     ``lines`` is what ``read_lines`` returned for it (run first, outside the transaction).
     """
     readers = {"csv": stage_csv, "jsonl": stage_jsonl, "parquet": stage_parquet}
+    # A text file with no line at all (its bytes, e.g. a gzip of nothing, were not empty).
+    if item.contract.file_format != "parquet" and lines.kept + lines.rejected == 0:
+        raise FileLoadError(item.source_file, "file is empty")
     return readers[item.contract.file_format](con, item, ctx, lines)

@@ -305,3 +305,22 @@ def test_dbt_landed_sources_are_the_ingest_contracts() -> None:
 
     project = yaml.safe_load((Path(__file__).parents[2] / "dbt_project.yml").read_text())
     assert project["vars"]["landed_sources"] == list(CONTRACTS)
+
+
+def test_dbt_raw_source_columns_are_the_ingest_contracts() -> None:
+    """The raw columns stg_<source>__rejected gives back (macro raw_contract_columns: the
+    source's columns in _raw__sources.yml without the loader's `_` ones) are each contract's, in
+    file order."""
+    import yaml
+
+    from ingest.contracts import CONTRACTS
+
+    staging = Path(__file__).parents[2] / "models" / "staging"
+    (raw,) = yaml.safe_load((staging / "_raw__sources.yml").read_text())["sources"]
+    declared = {
+        table["name"]: [column["name"] for column in table.get("columns", [])]
+        for table in raw["tables"]
+    }
+    for name, contract in CONTRACTS.items():
+        own = [column for column in declared[name] if not column.startswith("_")]
+        assert own == list(contract.column_names), name

@@ -3,10 +3,5 @@
     stg_customers__validated).
 #}
 {{ staged_rows(
-    'stg_customers__validated',
-    [
-        'customer_id', 'email', 'full_name', 'country', 'signup_at', 'marketing_consent',
-        'do_not_sell', 'updated_at',
-    ],
-    rejected=true
+    'stg_customers__validated', raw_contract_columns('customers'), rejected=true
 ) }}

@@ -3,7 +3,5 @@
     stg_events__validated).
 #}
 {{ staged_rows(
-    'stg_events__validated',
-    ['user_id', 'event_type', 'timestamp', 'data'],
-    rejected=true
+    'stg_events__validated', raw_contract_columns('events'), rejected=true
 ) }}

@@ -46,32 +46,23 @@ cleaned as (
 payload as (
     select
         *,
-        coalesce({{ json_is_object('data_text') }}, false) as is_data_object
+        case when {{ json_is_object('data_text') }} then data_text end as data_object_text
     from cleaned
 ),
 
+-- The payload's fields: read from data_object_text, so null unless data is a JSON object.
 fields as (
     select
         *,
-        case
-            when is_data_object
-                then {{ blank_to_null(json_field_text('data_text', 'amount')) }}
-        end as amount_text,
-        case
-            when is_data_object
-                then {{ blank_to_null(json_field_text('data_text', 'product_id')) }}
-        end as product_id_text,
-        case when is_data_object then {{ json_field_text('data_text', 'page') }} end as page,
-        case
-            when is_data_object
-                then {{ mask_emails(json_field_text('data_text', 'query')) }}
-        end as search_query,
+        data_object_text is not null as is_data_object,
+        {{ blank_to_null(json_field_text('data_object_text', 'amount')) }} as amount_text,
+        {{ blank_to_null(json_field_text('data_object_text', 'product_id')) }} as product_id_text,
+        {{ json_field_text('data_object_text', 'page') }} as page,
+        {{ mask_emails(json_field_text('data_object_text', 'query')) }} as search_query,
         -- personal data stops here: the address is cut to its network (docs/privacy.md)
-        case
-            when is_data_object
-                then {{ truncate_ip_address(json_field_text('data_text', 'ip_address')) }}
-        end as ip_network,
-        is_data_object and event_type_text = 'purchase' as is_purchase_with_data
+        {{ truncate_ip_address(json_field_text('data_object_text', 'ip_address')) }}
+            as ip_network,
+        data_object_text is not null and event_type_text = 'purchase' as is_purchase_with_data
     from payload
 ),
 
@@ -97,12 +88,8 @@ final as (
         page,
         search_query,
         -- data is the interface's column name
-        case
-            when is_data_object
-                then {{ try_cast_as(
-                    minimise_event_payload('data_text', 'ip_network'), 'json'
-                ) }}
-        end as data,  -- noqa: RF04
+        {{ try_cast_as(minimise_event_payload('data_object_text', 'ip_network'), 'json') }}
+            as data,  -- noqa: RF04
         {{ validated_tail_columns(raw_columns, checks) }}
     from parsed
 )

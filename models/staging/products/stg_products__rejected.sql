@@ -3,7 +3,5 @@
     stg_products__validated).
 #}
 {{ staged_rows(
-    'stg_products__validated',
-    ['product_id', 'name', 'category', 'price', 'rating', 'updated_at'],
-    rejected=true
+    'stg_products__validated', raw_contract_columns('products'), rejected=true
 ) }}

@@ -3,7 +3,5 @@
     stg_sales__validated).
 #}
 {{ staged_rows(
-    'stg_sales__validated',
-    ['date', 'product_id', 'quantity', 'price', 'customer_id'],
-    rejected=true
+    'stg_sales__validated', raw_contract_columns('sales'), rejected=true
 ) }}

@@ -3,7 +3,5 @@
     stg_transactions__validated).
 #}
 {{ staged_rows(
-    'stg_transactions__validated',
-    ['transaction_id', 'user_id', 'amount', 'timestamp'],
-    rejected=true
+    'stg_transactions__validated', raw_contract_columns('transactions'), rejected=true
 ) }}

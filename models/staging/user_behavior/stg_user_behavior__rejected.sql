@@ -3,7 +3,5 @@
     stg_user_behavior__validated).
 #}
 {{ staged_rows(
-    'stg_user_behavior__validated',
-    ['user_id', 'page_views', 'session_duration', 'timestamp'],
-    rejected=true
+    'stg_user_behavior__validated', raw_contract_columns('user_behavior'), rejected=true
 ) }}
