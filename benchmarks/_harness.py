@@ -137,30 +137,29 @@ def write_result(name: str, payload: Mapping[str, object]) -> Path:
     return path
 
 
+def ingest_command(*arguments: str) -> list[str]:
+    """`python -m ingest <arguments>` with this interpreter."""
+    return [PYTHON, "-m", "ingest", *arguments]
+
+
+def generate_command(
+    landing: Path, scale: float, *, days: int = 28, fault_rate: float = 0.0
+) -> list[str]:
+    """The generator's command for the deterministic landing data of `scale` (seed 42)."""
+    return ingest_command(
+        "generate",
+        *("--out", str(landing), "--scale", f"{scale:g}", "--seed", "42"),
+        *("--days", str(days), "--start-date", "2026-10-01", "--fault-rate", f"{fault_rate:g}"),
+    )
+
+
 def generate(landing: Path, scale: float, *, days: int = 28, fault_rate: float = 0.0) -> None:
     """Generate the deterministic landing data of `scale` into `landing` (once)."""
     marker = landing / ".generated"
     if marker.exists():
         return
     subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "ingest",
-            "generate",
-            "--out",
-            str(landing),
-            "--scale",
-            f"{scale:g}",
-            "--seed",
-            "42",
-            "--days",
-            str(days),
-            "--start-date",
-            "2026-10-01",
-            "--fault-rate",
-            f"{fault_rate:g}",
-        ],
+        generate_command(landing, scale, days=days, fault_rate=fault_rate),
         cwd=PROJECT_DIR,
         check=True,
         stdout=subprocess.DEVNULL,

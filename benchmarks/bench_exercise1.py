@@ -31,6 +31,7 @@ from _harness import (  # noqa: E402
     Measurement,
     fresh,
     generate,
+    ingest_command,
     target,
     timed,
     write_result,
@@ -54,17 +55,7 @@ def project_command(landing: Path, database: Path, target_path: Path) -> list[st
     dbt = Path(PYTHON).with_name("dbt")
     script = " && ".join(
         [
-            shlex.join(
-                [
-                    PYTHON,
-                    "-m",
-                    "ingest",
-                    "load",
-                    str(landing / "sales"),
-                    "--database",
-                    str(database),
-                ]
-            ),
+            shlex.join(ingest_command("load", str(landing / "sales"), "--database", str(database))),
             shlex.join(
                 [
                     str(dbt),

@@ -36,6 +36,10 @@ from pathlib import Path
 
 from ingest.settings import resolve
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import generate_command, ingest_command, target, write_result  # noqa: E402
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = """
 import sys, duckdb
@@ -110,22 +114,7 @@ def ensure_data(landing: Path, scale: float, own_data: bool) -> None:
         return
     if not own_data:
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ingest",
-                "generate",
-                "--out",
-                str(landing),
-                "--scale",
-                str(scale),
-                "--seed",
-                "42",
-                "--days",
-                "28",
-                "--fault-rate",
-                "0",
-            ],
+            generate_command(landing, scale),
             cwd=PROJECT_DIR,
             capture_output=True,
             text=True,
@@ -172,15 +161,9 @@ def main() -> int:
             if kind in ("bare", "varchar"):
                 command = [sys.executable, "-c", BARE_SCRIPT, str(database), kind, *files]
             else:
-                command = [
-                    sys.executable,
-                    "-m",
-                    "ingest",
-                    "load",
-                    str(landing / "sales"),
-                    "--database",
-                    str(database),
-                ]
+                command = ingest_command(
+                    "load", str(landing / "sales"), "--database", str(database)
+                )
             results.append(timed(command))
             database.unlink(missing_ok=True)
 
@@ -205,8 +188,6 @@ def main() -> int:
         f"ratio b/c: wall {b.seconds / c.seconds:.2f}, cpu {b.cpu_seconds / c.cpu_seconds:.2f}"
         f"  (target <= 1.5); peak {b.peak_mb:.0f} MB (target < 1024 MB)"
     )
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _harness import target, write_result
 
     def summary(label: str, runs: list[Measurement]) -> dict[str, object]:
         m = median(runs)
