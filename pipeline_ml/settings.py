@@ -15,9 +15,6 @@ from typing import TYPE_CHECKING
 from pipeline_ml.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from pipeline_ml.propensity import PropensitySettings
     from pipeline_ml.recommend import RecommenderSettings
 
 
@@ -114,15 +111,3 @@ def recommender_settings(config: Mapping[str, object]) -> RecommenderSettings:
     )
     settings.validate()
     return settings
-
-
-def propensity_settings(get: Callable[[str], object]) -> PropensitySettings:
-    """The propensity model's settings from its config (``dbt.config.get``): the label horizon,
-    the decision threshold and the training-row cap, shared by the model and its metrics."""
-    from pipeline_ml.propensity import PropensitySettings
-
-    return PropensitySettings(
-        horizon_days=as_int(get("horizon_days"), "horizon_days", minimum=1),
-        threshold=as_float(get("threshold"), "threshold"),
-        max_training_rows=as_int(get("max_training_rows"), "max_training_rows", minimum=1),
-    )

@@ -49,7 +49,7 @@ def render_profile(environ: Mapping[str, str]) -> tuple[str, int, str]:
     raw = read_profile(str(PROJECT_DIR))
     profile = Profile.from_raw_profiles(raw, "ml_data_pipeline", ProfileRenderer({}))
     credentials = profile.credentials
-    return credentials.path, profile.threads, credentials.config_options["memory_limit"]
+    return credentials.path, profile.threads, credentials.settings["memory_limit"]
 
 
 def as_profile(settings: Settings) -> tuple[str, int, str]:
