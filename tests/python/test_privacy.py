@@ -176,7 +176,7 @@ def _subset_files(con: duckdb.DuckDBPyConnection, landing: Path, out: Path, user
     for source in PERSONAL_SOURCES:
         column = "customer_id" if source in ("sales", "customers") else "user_id"
         path = con.execute(
-            f"select _source_file from raw.{source} where trim({column}) = ? limit 1",
+            f"select min(_source_file) from raw.{source} where trim({column}) = ?",
             [str(user_id)],
         ).fetchone()[0]
         original = landing / path
@@ -196,6 +196,8 @@ def _subset_files(con: duckdb.DuckDBPyConnection, landing: Path, out: Path, user
             lines = original.read_text().splitlines()
             header = [lines[0]] if original.suffix == ".csv" else []
             body = lines[1:] if header else lines
+            if header:  # well-formed lines only: the generator's faults include short lines
+                body = [line for line in body if line.count(",") == header[0].count(",")]
             token = f",{user_id}," if source != "events" else f'"user_id":{user_id},'
             if source in ("sales", "customers"):
                 is_mine = [
