@@ -163,7 +163,7 @@ test-spark: install-spark  ## Build the SQL models on a local Spark; compare eve
 lint: install  ## ruff and sqlfluff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests snapshots
+	$(BIN)/sqlfluff lint --processes 2 models macros tests snapshots
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
 
 # The scheduler examples in the real Dagster and Airflow, each in a venv of its own so that
