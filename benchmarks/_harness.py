@@ -92,7 +92,20 @@ def machine_info() -> dict[str, object]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": project_commit(),
     }
+
+
+def project_commit() -> str | None:
+    """The project's git commit the figures belong to (None outside a git checkout)."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or None
 
 
 @dataclass

@@ -32,9 +32,11 @@ def load_results(folder: Path) -> dict[str, dict]:
 def machine_line(result: dict) -> str:
     machine = result.get("machine", {})
     load = machine.get("load_average", ["?"])
+    commit = f", commit `{machine['commit']}`" if machine.get("commit") else ""
     return (
         f"_Measured {machine.get('measured_at', '?')} on {machine.get('cores', '?')} cores, "
-        f"load average {load[0]} at the start, Python {machine.get('python', '?')}._"
+        f"load average {load[0]} when the result was written, "
+        f"Python {machine.get('python', '?')}{commit}._"
     )
 
 
@@ -153,6 +155,20 @@ def pipeline_result(result: dict) -> list[str]:
     lines += ["", "Ten slowest dbt nodes:", "", "| node | seconds |", "|---|---|"]
     for node in result["slowest_nodes"]:
         lines.append(f"| `{node['node']}` | {node['seconds']:.1f} |")
+    if result.get("python_models"):  # each Python model run alone after the build
+        lines += [
+            "",
+            "Each Python model run alone after the build (`dbt run --select <model>`; the "
+            "peak includes dbt's own):",
+            "",
+            "| Python model | wall s | CPU s | peak MB |",
+            "|---|---|---|---|",
+        ]
+        for name, figures in result["python_models"].items():
+            lines.append(
+                f"| `{name}` | {figures['wall_seconds']:.1f} | {figures['cpu_seconds']:.1f} | "
+                f"{figures['peak_mb']:.0f} |"
+            )
     return [*lines, *targets_table(result.get("targets", [])), ""]
 
 
