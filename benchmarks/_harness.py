@@ -98,13 +98,8 @@ def machine_info() -> dict[str, object]:
 
 def project_commit() -> str | None:
     """The project's git commit the figures belong to (None outside a git checkout)."""
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = ["git", "rev-parse", "--short", "HEAD"]
+    result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
     return result.stdout.strip() or None
 
 
