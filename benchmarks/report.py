@@ -56,6 +56,7 @@ def targets_table(targets: list[dict]) -> list[str]:
 # Renders one result (one scale) of a section.
 Body = Callable[[dict], list[str]]
 NOT_MEASURED = ["Not measured yet: run `make bench`.", ""]
+Required = tuple[tuple[float, str], ...]  # scales the issue asks for, and the command
 
 
 def runs(results: dict[str, dict], prefix: str) -> list[dict]:
@@ -104,11 +105,28 @@ def heading(result: dict, detail: str = "") -> list[str]:
     return [f"### Scale {result['scale']:g}{detail}", "", machine_line(result), ""]
 
 
-def section(title: str, found: list[dict], intro: list[str], body: Body) -> list[str]:
-    """A numbered section: ``intro``, then ``body(result)`` per scale (or "not measured")."""
+def section(
+    title: str, found: list[dict], intro: list[str], body: Body, required: Required = ()
+) -> list[str]:
+    """A numbered section: ``intro``, then ``body(result)`` per scale (or "not measured"),
+    then a line for each scale the issue asks for that has no result: ``(scale, command)``."""
     if not found:
         return [title, "", *NOT_MEASURED]
-    return [title, "", *intro, "", *(line for result in found for line in body(result))]
+    measured = {result["scale"] for result in found}
+    missing = [
+        line
+        for scale, command in required
+        if scale not in measured
+        for line in (f"### Scale {scale:g}", "", f"Not measured yet: run `{command}`.", "")
+    ]
+    return [
+        title,
+        "",
+        *intro,
+        "",
+        *(line for result in found for line in body(result)),
+        *missing,
+    ]
 
 
 def exercise1_result(result: dict, assets: Path) -> list[str]:
@@ -238,6 +256,7 @@ def render(results: dict[str, dict], assets: Path, notes: str) -> str:
         runs(results, "pipeline_"),
         ["`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`."],
         pipeline_result,
+        required=((500, "make bench-large"),),
     )
     lines += section(
         "## 4. Incremental: one new day against the full build",
