@@ -37,7 +37,7 @@ import pyarrow as pa
 from scipy import sparse
 
 from pipeline_ml.errors import InputError
-from pipeline_ml.interactions import Interactions, Recommendations, arrow_table
+from pipeline_ml.interactions import Interactions, Recommendations
 from pipeline_ml.similarity import (
     DEFAULT_MAX_BLOCK_NONZEROS,
     item_similarity,
@@ -113,27 +113,41 @@ def read_session_log(relation: object) -> SessionLog:
     if missing:
         raise InputError(f"sessions need a column {missing[0]!r}", column=missing[0])
     if not isinstance(relation, pa.Table):
-        relation = relation.project(  # type: ignore[attr-defined]
-            f"{', '.join(needed)}, dense_rank() over (order by session_id) - 1 as session"
-        ).order("session, product_id")
-    table = arrow_table(relation)
-
-    def column(name: str) -> np.ndarray:
-        return table.column(name).to_numpy(zero_copy_only=False)
-
-    if "session" in table.column_names:
-        session = column("session")
+        # The dense rank of session_id, numbered over the distinct ids and joined back: a
+        # sort of the sessions, not of every (session, product) row by its id string.
+        numbered = (
+            relation.project("session_id")  # type: ignore[attr-defined]
+            .distinct()
+            .project("session_id, row_number() over (order by session_id) - 1 as session")
+            .set_alias("numbered_sessions")
+        )
+        relation = (
+            relation.set_alias("session_events")  # type: ignore[attr-defined]
+            .join(numbered, "session_id")
+            .project(f"{', '.join(needed)}, session")
+            .order("session, product_id")
+        )
+        # Straight to numpy: no whole-table Arrow copy beside the arrays (issue 13's memory).
+        arrays = {name: np.asarray(values) for name, values in relation.fetchnumpy().items()}  # type: ignore[attr-defined]
     else:
-        _, session = np.unique(column("session_id").astype(str), return_inverse=True)
+        arrays = {
+            name: relation.column(name).to_numpy(zero_copy_only=False)
+            for name in relation.column_names
+        }
+
+    if "session" in arrays:
+        session = arrays["session"]
+    else:
+        _, session = np.unique(arrays["session_id"].astype(str), return_inverse=True)
     return SessionLog(
-        user_id=column("user_id").astype(np.int64),
-        session=session.astype(np.int64),
-        product_id=column("product_id").astype(np.int64),
-        started_at=column("session_started_at").astype("datetime64[s]"),
-        day=column("session_date").astype("datetime64[D]"),
-        is_anchor=column("is_anchor").astype(bool),
-        is_bought=column("is_bought").astype(bool),
-        is_purchased=column("is_purchased").astype(bool),
+        user_id=arrays["user_id"].astype(np.int64, copy=False),
+        session=session.astype(np.int64, copy=False),
+        product_id=arrays["product_id"].astype(np.int64, copy=False),
+        started_at=arrays["session_started_at"].astype("datetime64[s]", copy=False),
+        day=arrays["session_date"].astype("datetime64[D]", copy=False),
+        is_anchor=arrays["is_anchor"].astype(bool, copy=False),
+        is_bought=arrays["is_bought"].astype(bool, copy=False),
+        is_purchased=arrays["is_purchased"].astype(bool, copy=False),
     )
 
 
