@@ -115,6 +115,29 @@ def top_k_dense(score: np.ndarray, k: int):
     return rows[order], cols[order], values[order], rank
 
 
+def dominator_counts(points: np.ndarray, block: int = 512) -> np.ndarray:
+    """For each column j of ``points`` (dimensions x items), how many other columns dominate
+    it: at least as large in every dimension and larger in one, or equal everywhere with a
+    smaller index (the top-k tie-break). Blocks of columns, sorted by their sum, are compared
+    with the columns of at least their smallest sum (a dominator's sum is not smaller)."""
+    n_items = points.shape[1]
+    totals = points.sum(axis=0)
+    order = np.lexsort((np.arange(n_items), -totals))
+    counts = np.zeros(n_items, dtype=np.int64)
+    sorted_totals = -totals[order]
+    for start in range(0, n_items, block):
+        targets = order[start : start + block]
+        end = int(np.searchsorted(sorted_totals, -totals[targets].min(), side="right"))
+        others = order[:end]
+        at_least = np.ones((end, targets.shape[0]), dtype=bool)
+        larger = others[:, None] < targets[None, :]
+        for row in points:
+            at_least &= row[others][:, None] >= row[targets][None, :]
+            larger |= row[others][:, None] > row[targets][None, :]
+        counts[targets] = (at_least & larger).sum(axis=0)
+    return counts
+
+
 def row_chunks(n_rows: int, row_cost: np.ndarray, max_cost: int) -> Iterator[tuple[int, int]]:
     """Contiguous row ranges whose summed cost stays under max_cost (at least one row each)."""
     if n_rows == 0:
