@@ -22,8 +22,9 @@ from scipy import sparse
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import Interactions, Recommendations
 
-# Upper bound on the non-zero scores materialised at once (rows x reachable products).
-DEFAULT_MAX_BLOCK_NONZEROS = 20_000_000
+# Upper bound on the non-zero scores materialised at once (rows x reachable products): 5 M
+# (not 20 M) keeps each block's temporaries near 100 MB (issue 13); results do not change.
+DEFAULT_MAX_BLOCK_NONZEROS = 5_000_000
 
 
 def top_k_per_row(
