@@ -129,14 +129,6 @@ class Recommendations:
         )
 
 
-def arrow_table(relation: object) -> pa.Table:
-    """A DuckDB relation (or anything with ``.arrow()``) as a pyarrow Table."""
-    if isinstance(relation, pa.Table):
-        return relation
-    result = relation.arrow()  # type: ignore[attr-defined]
-    return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
-
-
 def scalar(relation: object) -> object:
     """The first column of the first row of a relation (None when it has no rows)."""
     rows = relation.limit(1).fetchall()  # type: ignore[attr-defined]
@@ -150,47 +142,60 @@ def read_interaction_log(relation: object, test_days: int) -> InteractionLog:
     training window dated by its last day (the day before holdout_start_date), the holdout
     by its last day (``test_days`` - 1 days after holdout_start_date, the as_of day). Rows
     are sorted by (user, product) in the warehouse, so the result does not depend on scan
-    order.
+    order. A relation is read one window at a time, only the window's columns and rows with
+    a positive weight, straight to numpy (no whole-table Arrow copy: issue 13's memory).
     """
-    if not isinstance(relation, pa.Table):
-        relation = relation.project(", ".join(FEATURE_COLUMNS)).order(  # type: ignore[attr-defined]
-            "user_id, product_id"
-        )
-    table = arrow_table(relation)
+    names = relation.column_names if isinstance(relation, pa.Table) else relation.columns  # type: ignore[attr-defined]
     for column in FEATURE_COLUMNS:
-        if column not in table.column_names:
+        if column not in names:
             raise InputError(f"interactions need a column {column!r}", column=column)
-
-    def numbers(name: str, dtype: type) -> np.ndarray:
-        return table.column(name).fill_null(0).to_numpy().astype(dtype)
-
-    def days(name: str) -> np.ndarray:
-        return table.column(name).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-
-    user_id = numbers("user_id", np.int64)
-    product_id = numbers("product_id", np.int64)
-    holdout_start = days("holdout_start_date")
-    window_day = {
-        "train": holdout_start - np.timedelta64(1, "D"),
-        "holdout": holdout_start + np.timedelta64(max(test_days, 1) - 1, "D"),
-    }
-    parts = []
-    for window in ("train", "holdout"):
-        weight = numbers(f"{window}_interaction_weight", np.float64)
-        keep = weight > 0
-        parts.append(
-            InteractionLog(
-                user_id=user_id[keep],
-                product_id=product_id[keep],
-                weight=weight[keep],
-                purchases=numbers(f"{window}_purchases", np.int64)[keep],
-                day=window_day[window][keep],
-                decayed_weight=numbers(f"{window}_decayed_weight", np.float64)[keep],
-            )
-        )
+    offset = {"train": -1, "holdout": max(test_days, 1) - 1}
+    parts = [_read_window(relation, window, offset[window]) for window in ("train", "holdout")]
     fields = ("user_id", "product_id", "weight", "purchases", "day", "decayed_weight")
     return InteractionLog(
         *(np.concatenate([getattr(part, name) for part in parts]) for name in fields)
+    )
+
+
+def _read_window(relation: object, window: str, day_offset: int) -> InteractionLog:
+    """The entries of one window (train or holdout) with a positive weight, nulls as 0."""
+    columns = {
+        "user_id": "user_id",
+        "product_id": "product_id",
+        "weight": f"{window}_interaction_weight",
+        "purchases": f"{window}_purchases",
+        "decayed_weight": f"{window}_decayed_weight",
+        "holdout_start_date": "holdout_start_date",
+    }
+    if isinstance(relation, pa.Table):
+        arrays = {
+            name: relation.column(source).to_numpy(zero_copy_only=False)
+            if name == "holdout_start_date"
+            else relation.column(source).fill_null(0).to_numpy()
+            for name, source in columns.items()
+        }
+        keep = arrays["weight"] > 0
+        arrays = {name: values[keep] for name, values in arrays.items()}
+    else:
+        selected = ", ".join(
+            f"{source} as {name}"
+            if name == "holdout_start_date"
+            else f"coalesce({source}, 0) as {name}"
+            for name, source in columns.items()
+        )
+        rows = relation.filter(f"{columns['weight']} > 0").project(selected)  # type: ignore[attr-defined]
+        arrays = {
+            name: np.asarray(values)
+            for name, values in rows.order("user_id, product_id").fetchnumpy().items()
+        }
+    start = arrays["holdout_start_date"].astype("datetime64[D]")
+    return InteractionLog(
+        user_id=arrays["user_id"].astype(np.int64, copy=False),
+        product_id=arrays["product_id"].astype(np.int64, copy=False),
+        weight=arrays["weight"].astype(np.float64, copy=False),
+        purchases=arrays["purchases"].astype(np.int64, copy=False),
+        day=start + np.timedelta64(day_offset, "D"),
+        decayed_weight=arrays["decayed_weight"].astype(np.float64, copy=False),
     )
 
 

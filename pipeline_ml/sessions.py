@@ -37,9 +37,10 @@ import pyarrow as pa
 from scipy import sparse
 
 from pipeline_ml.errors import InputError
-from pipeline_ml.interactions import Interactions, Recommendations, arrow_table
+from pipeline_ml.interactions import Interactions, Recommendations
 from pipeline_ml.similarity import (
     DEFAULT_MAX_BLOCK_NONZEROS,
+    dominator_counts,
     item_similarity,
     row_chunks,
     top_k_dense,
@@ -99,6 +100,17 @@ class SessionLog:
         return SessionLog(*(getattr(self, name)[mask] for name in self.__dataclass_fields__))
 
 
+@dataclass(frozen=True)
+class _VisitFlags:
+    """The session log's fields the mixture needs once rows and columns are known."""
+
+    session: np.ndarray
+    started_at: np.ndarray
+    is_anchor: np.ndarray
+    is_bought: np.ndarray
+    is_purchased: np.ndarray
+
+
 def read_session_log(relation: object) -> SessionLog:
     """The log of a ``session_product_events`` relation (or an Arrow table of it).
 
@@ -113,27 +125,41 @@ def read_session_log(relation: object) -> SessionLog:
     if missing:
         raise InputError(f"sessions need a column {missing[0]!r}", column=missing[0])
     if not isinstance(relation, pa.Table):
-        relation = relation.project(  # type: ignore[attr-defined]
-            f"{', '.join(needed)}, dense_rank() over (order by session_id) - 1 as session"
-        ).order("session, product_id")
-    table = arrow_table(relation)
-
-    def column(name: str) -> np.ndarray:
-        return table.column(name).to_numpy(zero_copy_only=False)
-
-    if "session" in table.column_names:
-        session = column("session")
+        # The dense rank of session_id, numbered over the distinct ids and joined back: a
+        # sort of the sessions, not of every (session, product) row by its id string.
+        numbered = (
+            relation.project("session_id")  # type: ignore[attr-defined]
+            .distinct()
+            .project("session_id, row_number() over (order by session_id) - 1 as session")
+            .set_alias("numbered_sessions")
+        )
+        relation = (
+            relation.set_alias("session_events")  # type: ignore[attr-defined]
+            .join(numbered, "session_id")
+            .project(f"{', '.join(needed)}, session")
+            .order("session, product_id")
+        )
+        # Straight to numpy: no whole-table Arrow copy beside the arrays (issue 13's memory).
+        arrays = {name: np.asarray(values) for name, values in relation.fetchnumpy().items()}  # type: ignore[attr-defined]
     else:
-        _, session = np.unique(column("session_id").astype(str), return_inverse=True)
+        arrays = {
+            name: relation.column(name).to_numpy(zero_copy_only=False)
+            for name in relation.column_names
+        }
+
+    if "session" in arrays:
+        session = arrays["session"]
+    else:
+        _, session = np.unique(arrays["session_id"].astype(str), return_inverse=True)
     return SessionLog(
-        user_id=column("user_id").astype(np.int64),
-        session=session.astype(np.int64),
-        product_id=column("product_id").astype(np.int64),
-        started_at=column("session_started_at").astype("datetime64[s]"),
-        day=column("session_date").astype("datetime64[D]"),
-        is_anchor=column("is_anchor").astype(bool),
-        is_bought=column("is_bought").astype(bool),
-        is_purchased=column("is_purchased").astype(bool),
+        user_id=arrays["user_id"].astype(np.int64, copy=False),
+        session=session.astype(np.int64, copy=False),
+        product_id=arrays["product_id"].astype(np.int64, copy=False),
+        started_at=arrays["session_started_at"].astype("datetime64[s]", copy=False),
+        day=arrays["session_date"].astype("datetime64[D]", copy=False),
+        is_anchor=arrays["is_anchor"].astype(bool, copy=False),
+        is_bought=arrays["is_bought"].astype(bool, copy=False),
+        is_purchased=arrays["is_purchased"].astype(bool, copy=False),
     )
 
 
@@ -182,10 +208,18 @@ def recommend_session_mixture(
     known = (interactions.product_ids[col] == sessions.product_id) & (
         interactions.user_ids[row] == sessions.user_id
     )
-    col, row, log = col[known], row[known], sessions.select(known)
+    # Only the fields used below are copied (not user, product and day: row and col).
+    col, row = col[known], row[known]
+    log = _VisitFlags(
+        sessions.session[known],
+        sessions.started_at[known],
+        sessions.is_anchor[known],
+        sessions.is_bought[known],
+        sessions.is_purchased[known],
+    )
     n_sessions = int(log.session.max(initial=-1)) + 1
     visits = sparse.csr_matrix(
-        (np.ones(len(log)), (log.session, col)), shape=(n_sessions, n_products)
+        (np.ones(log.session.shape[0]), (log.session, col)), shape=(n_sessions, n_products)
     )
     alike = _row_normalised(
         item_similarity(
@@ -245,9 +279,8 @@ def recommend_session_mixture(
     )
     category_weight = np.asarray(taste_matrix.sum(axis=1)).ravel()
     spread = (taste_matrix @ then).toarray()
-    start_part = (
-        weights.follow_up * (last_purchase @ buy) + weights.resume * (last_anchor @ alike)
-    ).tocsr()
+    # START's rows are made per block of users, never for every user at once (issue 13).
+    start_parts = (last_purchase, buy, last_anchor, alike, weights)
     coefficient = (
         1.0
         - weights.follow_up * np.asarray(last_purchase.sum(axis=1)).ravel()
@@ -264,7 +297,7 @@ def recommend_session_mixture(
     # Per user: about two dense rows of reachable products, and the sparse part's row
     # (at most its START row's non-zeros x THEN's mean non-zeros per row, or every product).
     then_row = then.nnz / max(n_products, 1)
-    sparse_row = np.diff(start_part.indptr)[rows_to_score] * then_row
+    sparse_row = _start_row_nonzeros(rows_to_score, *start_parts) * then_row
     row_cost = 2.0 * np.maximum(reach, 1) + np.minimum(sparse_row, n_products) * 2.0 + k
     parts = []
     for start, stop in row_chunks(rows_to_score.shape[0], row_cost, max_block_nonzeros):
@@ -278,7 +311,7 @@ def recommend_session_mixture(
             _top_k_of_parts(
                 user_weights,
                 spread,
-                (start_part[chunk] @ then).tocsr(),
+                (_start_rows(chunk, *start_parts) @ then).tocsr(),
                 interactions.purchased[chunk],
                 reachable,
                 k,
@@ -288,27 +321,29 @@ def recommend_session_mixture(
     return Recommendations.concatenate(parts)
 
 
-def dominator_counts(points: np.ndarray, block: int = 512) -> np.ndarray:
-    """For each column j of ``points`` (dimensions x items), how many other columns dominate
-    it: at least as large in every dimension and larger in one, or equal everywhere with a
-    smaller index (the top-k tie-break). Blocks of columns, sorted by their sum, are compared
-    with the columns of at least their smallest sum (a dominator's sum is not smaller)."""
-    n_items = points.shape[1]
-    totals = points.sum(axis=0)
-    order = np.lexsort((np.arange(n_items), -totals))
-    counts = np.zeros(n_items, dtype=np.int64)
-    sorted_totals = -totals[order]
-    for start in range(0, n_items, block):
-        targets = order[start : start + block]
-        end = int(np.searchsorted(sorted_totals, -totals[targets].min(), side="right"))
-        others = order[:end]
-        at_least = np.ones((end, targets.shape[0]), dtype=bool)
-        larger = others[:, None] < targets[None, :]
-        for row in points:
-            at_least &= row[others][:, None] >= row[targets][None, :]
-            larger |= row[others][:, None] > row[targets][None, :]
-        counts[targets] = (at_least & larger).sum(axis=0)
-    return counts
+def _start_rows(
+    rows: np.ndarray,
+    last_purchase: sparse.csr_matrix,
+    buy: sparse.csr_matrix,
+    last_anchor: sparse.csr_matrix,
+    alike: sparse.csr_matrix,
+    weights: MixtureWeights,
+) -> sparse.csr_matrix:
+    """START's ``rows``: w_follow x (last purchase @ BUY) + w_resume x (last anchor @ ALIKE).
+    Row by row the same values as the whole matrix's rows (sparse products work per row)."""
+    return (
+        weights.follow_up * (last_purchase[rows] @ buy)
+        + weights.resume * (last_anchor[rows] @ alike)
+    ).tocsr()
+
+
+def _start_row_nonzeros(rows: np.ndarray, *parts: object, block: int = 65_536) -> np.ndarray:
+    """Stored values per row of START's ``rows``, computed ``block`` rows at a time."""
+    counts = [
+        np.diff(_start_rows(rows[start : start + block], *parts).indptr)  # type: ignore[arg-type]
+        for start in range(0, rows.shape[0], block)
+    ]
+    return np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
 
 
 def _top_k_of_parts(

@@ -22,8 +22,9 @@ from scipy import sparse
 from pipeline_ml.errors import InputError
 from pipeline_ml.interactions import Interactions, Recommendations
 
-# Upper bound on the non-zero scores materialised at once (rows x reachable products).
-DEFAULT_MAX_BLOCK_NONZEROS = 20_000_000
+# Upper bound on the non-zero scores materialised at once (rows x reachable products): 5 M
+# (not 20 M) keeps each block's temporaries near 100 MB (issue 13); results do not change.
+DEFAULT_MAX_BLOCK_NONZEROS = 5_000_000
 
 
 def top_k_per_row(
@@ -113,6 +114,29 @@ def top_k_dense(score: np.ndarray, k: int):
     values = score[rows, cols]
     order, rank = top_k_per_row(rows, cols, values, k)
     return rows[order], cols[order], values[order], rank
+
+
+def dominator_counts(points: np.ndarray, block: int = 512) -> np.ndarray:
+    """For each column j of ``points`` (dimensions x items), how many other columns dominate
+    it: at least as large in every dimension and larger in one, or equal everywhere with a
+    smaller index (the top-k tie-break). Blocks of columns, sorted by their sum, are compared
+    with the columns of at least their smallest sum (a dominator's sum is not smaller)."""
+    n_items = points.shape[1]
+    totals = points.sum(axis=0)
+    order = np.lexsort((np.arange(n_items), -totals))
+    counts = np.zeros(n_items, dtype=np.int64)
+    sorted_totals = -totals[order]
+    for start in range(0, n_items, block):
+        targets = order[start : start + block]
+        end = int(np.searchsorted(sorted_totals, -totals[targets].min(), side="right"))
+        others = order[:end]
+        at_least = np.ones((end, targets.shape[0]), dtype=bool)
+        larger = others[:, None] < targets[None, :]
+        for row in points:
+            at_least &= row[others][:, None] >= row[targets][None, :]
+            larger |= row[others][:, None] > row[targets][None, :]
+        counts[targets] = (at_least & larger).sum(axis=0)
+    return counts
 
 
 def row_chunks(n_rows: int, row_cost: np.ndarray, max_cost: int) -> Iterator[tuple[int, int]]:
