@@ -28,7 +28,12 @@ PYTHON = sys.executable
 
 
 class BenchmarkError(Exception):
-    """A contender failed or its measurement could not be read."""
+    """A contender failed or its measurement could not be read. `measurement`: what
+    /usr/bin/time measured of a command that ran and then failed (None otherwise)."""
+
+    def __init__(self, message: str, measurement: Measurement | None = None) -> None:
+        super().__init__(message)
+        self.measurement = measurement
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,16 @@ def timed(
         check=False,
     )
     if result.returncode != 0:
-        tail = (result.stdout[-1500:] + "\n" + result.stderr[-2500:]).strip()
-        raise BenchmarkError(f"{' '.join(command[:5])} exited {result.returncode}:\n{tail}")
+        # The command's own output: its stderr without time's report that follows it.
+        stderr = result.stderr.split("\tCommand being timed:")[0]
+        tail = (result.stdout[-1500:] + "\n" + stderr[-1500:]).strip()
+        try:
+            measurement = parse_time_v(result.stderr)
+        except BenchmarkError:  # killed before time could report
+            measurement = None
+        raise BenchmarkError(
+            f"{' '.join(command[:5])} exited {result.returncode}:\n{tail}", measurement
+        )
     return parse_time_v(result.stderr), result.stdout
 
 

@@ -46,6 +46,47 @@ def slowest_nodes(run_results: Path, count: int = 10) -> list[dict[str, object]]
     ]
 
 
+def failed_nodes(run_results: Path) -> list[dict[str, object]]:
+    """The build's nodes that errored or failed, with dbt's message (failing rows)."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return [
+        {"node": result["unique_id"], "status": result["status"], "message": result["message"]}
+        for result in results
+        if result["status"] in {"error", "fail"}
+    ]
+
+
+def failed_run(
+    scale: float,
+    stages: dict[str, dict[str, float]],
+    nodes: list[dict[str, object]],
+    failure: dict[str, object],
+) -> dict[str, object]:
+    """The result of a run that stopped at a failed stage: the stages measured, the reason,
+    and every target that asks for a completed run marked not met."""
+    peak = max(stage["peak_mb"] for stage in stages.values())
+    completes = {
+        "name": f"make run completes at scale {scale:g}",
+        "value_text": f"stopped at {failure['stage']}",
+        "limit_text": "completes",
+        "met": False,
+    }
+    targets: list[dict[str, object]] = [completes]
+    if scale >= 500:
+        targets.append(
+            target("peak RSS at scale 500 (up to the failure)", peak / 1024, 6.0, unit="GB")
+        )
+    return {
+        "scale": scale,
+        "stages": stages,
+        "total_wall_seconds": round(sum(stage["wall_seconds"] for stage in stages.values()), 2),
+        "peak_mb": round(peak, 1),
+        "slowest_nodes": nodes,
+        "failed": failure,
+        "targets": targets,
+    }
+
+
 def python_models(manifest: Path) -> list[str]:
     """The names of the project's dbt Python models, from the build's manifest."""
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
@@ -93,13 +134,24 @@ def run_scale(scale: float, workdir: Path, warm: bool) -> dict[str, object]:
     stages: dict[str, dict[str, float]] = {}
     # dbt reads DBT_TARGET_PATH: the benchmark's artefacts stay out of the project's target/.
     env = {"DBT_TARGET_PATH": str(workdir / "target")}
+    nodes: list[dict[str, object]] = []
+    failure: dict[str, object] | None = None
     for stage in STAGES:
         # As in `make run` (Makefile: run's DOCS_GENERATE_FLAGS): the docs reuse the compiled
         # manifest of the build that just ran every node.
         flags = ["DOCS_GENERATE_FLAGS=--no-compile"] if stage == "docs-generate" else []
-        measurement, _ = timed(
-            ["make", "--no-print-directory", stage, *make_vars(scale, workdir), *flags], env=env
-        )
+        try:
+            measurement, _ = timed(
+                ["make", "--no-print-directory", stage, *make_vars(scale, workdir), *flags],
+                env=env,
+            )
+        except BenchmarkError as error:
+            if error.measurement is None:
+                raise
+            # A stage that ran and failed (a data test at a new scale, say): keep what was
+            # measured up to here and why it stopped; `make run` stops there too.
+            measurement = error.measurement
+            failure = {"stage": stage, "error": str(error)[-3000:]}
         stages[stage] = {
             "wall_seconds": measurement.wall_seconds,
             "cpu_seconds": measurement.cpu_seconds,
@@ -107,10 +159,15 @@ def run_scale(scale: float, workdir: Path, warm: bool) -> dict[str, object]:
         }
         print(
             f"scale {scale:g} {stage:<14} {measurement.wall_seconds:8.1f} s"
-            f" {measurement.peak_mb:8.0f} MB"
+            f" {measurement.peak_mb:8.0f} MB" + (" FAILED" if failure else "")
         )
-        if stage == "build":
-            nodes = slowest_nodes(workdir / "target" / "run_results.json")
+        run_results = workdir / "target" / "run_results.json"
+        if stage == "build" and run_results.exists():
+            nodes = slowest_nodes(run_results)
+            if failure:
+                failure["failed_nodes"] = failed_nodes(run_results)
+        if failure:
+            return failed_run(scale, stages, nodes, failure)
     peaks = python_model_peaks(workdir, env)
     total_wall = sum(stage["wall_seconds"] for stage in stages.values())
     peak = max(stage["peak_mb"] for stage in stages.values())

@@ -46,10 +46,10 @@ def targets_table(targets: list[dict]) -> list[str]:
     lines = ["", "| target | value | limit | met |", "|---|---|---|---|"]
     for item in targets:
         mark = "met" if item["met"] else "**not met**"
-        lines.append(
-            f"| {item['name']} | {item['value']:g} {item['unit']} | "
-            f"{item['limit']:g} {item['unit']} | {mark} |"
-        )
+        # A yes-or-no target (a run that must complete) says so in words.
+        value = item.get("value_text") or f"{item['value']:g} {item['unit']}"
+        limit = item.get("limit_text") or f"{item['limit']:g} {item['unit']}"
+        lines.append(f"| {item['name']} | {value} | {limit} | {mark} |")
     return lines
 
 
@@ -163,6 +163,18 @@ def pipeline_result(result: dict) -> list[str]:
             f"{figures['peak_mb']:.0f} |"
         )
     lines.append(f"| **total** | {result['total_wall_seconds']:.1f} | | {result['peak_mb']:.0f} |")
+    failure = result.get("failed")
+    if failure:  # the run stopped at a failed stage: what failed, then what was measured
+        lines += ["", f"**Stopped: the {failure['stage']} stage failed.**"]
+        failed = failure.get("failed_nodes", [])
+        if failed:
+            lines += ["", "| failed dbt node | status | message |", "|---|---|---|"]
+            lines += [
+                f"| `{n['node']}` | {n['status']} | {str(n['message']).replace('|', '/')} |"
+                for n in failed
+            ]
+        else:
+            lines += ["", "```", str(failure["error"])[-1500:], "```"]
     if "warm_run" in result:
         warm = result["warm_run"]
         lines += [
@@ -170,7 +182,8 @@ def pipeline_result(result: dict) -> list[str]:
             f"A warm second `make run`: {warm['wall_seconds']:.1f} s wall, "
             f"{warm['peak_mb']:.0f} MB peak.",
         ]
-    lines += ["", "Ten slowest dbt nodes:", "", "| node | seconds |", "|---|---|"]
+    if result["slowest_nodes"]:
+        lines += ["", "Ten slowest dbt nodes:", "", "| node | seconds |", "|---|---|"]
     for node in result["slowest_nodes"]:
         lines.append(f"| `{node['node']}` | {node['seconds']:.1f} |")
     if result.get("python_models"):  # each Python model run alone after the build

@@ -103,3 +103,72 @@ def test_report_page_from_results(exercise1: tuple[Path, Path, dict], tmp_path: 
     assert "Not measured yet" in page  # the sections without results say so
     svg = (tmp_path / "assets" / "benchmark_exercise1_scale0.02.svg").read_text()
     assert svg.startswith("<svg") and svg.count("<rect") == 4
+
+
+def _harness_modules():
+    """benchmarks/_harness.py and bench_pipeline.py, imported as the scripts import them."""
+    sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+    try:
+        import _harness
+        import bench_pipeline
+    finally:
+        sys.path.pop(0)
+    return _harness, bench_pipeline
+
+
+def test_a_failed_command_keeps_its_measurement_and_its_own_output() -> None:
+    harness, _ = _harness_modules()
+    with pytest.raises(harness.BenchmarkError) as raised:
+        harness.timed([sys.executable, "-c", "import sys; print('tests failed'); sys.exit(3)"])
+    assert raised.value.measurement is not None
+    assert raised.value.measurement.peak_mb > 0
+    message = str(raised.value)
+    assert "exited 3" in message and "tests failed" in message
+    assert "Maximum resident set size" not in message  # time's report is the measurement
+
+
+def test_report_shows_where_a_failed_run_stopped(tmp_path: Path) -> None:
+    """A run that stopped at a failed stage (scale 500 once failed a data test) keeps the
+    stages measured, and the page says which stage and which dbt nodes failed."""
+    harness, bench_pipeline = _harness_modules()
+    stage = {"wall_seconds": 10.0, "cpu_seconds": 9.0, "peak_mb": 7000.0}
+    failed_node = "test.ml_data_pipeline.sales_features__product_in_catalog_error"
+    result = bench_pipeline.failed_run(
+        500,
+        {"generate": stage, "load": stage, "build": stage},
+        [{"node": failed_node, "seconds": 3.1, "status": "fail"}],
+        {
+            "stage": "build",
+            "error": "make build exited 2",
+            "failed_nodes": [{"node": failed_node, "status": "fail", "message": "Got 6 results"}],
+        },
+    )
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "pipeline_scale500.json").write_text(json.dumps(result))
+    out = tmp_path / "benchmarks.md"
+    subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/report.py",
+            "--results",
+            str(results),
+            "--out",
+            str(out),
+            "--assets",
+            str(tmp_path / "assets"),
+            "--notes",
+            str(tmp_path / "none.md"),
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    )
+    page = out.read_text()
+    assert "| build | 10.0 | 9.0 | 7000 |" in page
+    assert "**Stopped: the build stage failed.**" in page
+    assert f"| `{failed_node}` | fail | Got 6 results |" in page
+    assert (
+        "| make run completes at scale 500 | stopped at build | completes | **not met** |" in page
+    )
+    assert "| peak RSS at scale 500 (up to the failure) | 6.836 GB | 6 GB | **not met** |" in page
