@@ -22,6 +22,30 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
+def render_report(results: Path, tmp_path: Path) -> str:
+    """benchmarks/report.py over `results`, as `make bench` runs it; the page it writes."""
+    out = tmp_path / "benchmarks.md"
+    subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/report.py",
+            "--results",
+            str(results),
+            "--out",
+            str(out),
+            "--assets",
+            str(tmp_path / "assets"),
+            "--notes",
+            str(tmp_path / "none.md"),
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    )
+    page = out.read_text()
+    return page
+
+
 @pytest.fixture(scope="module")
 def exercise1(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
     workdir = tmp_path_factory.mktemp("bench")
@@ -79,25 +103,7 @@ def test_contenders_agree_on_daily_revenue(exercise1: tuple[Path, Path, dict]) -
 
 def test_report_page_from_results(exercise1: tuple[Path, Path, dict], tmp_path: Path) -> None:
     _, results, _ = exercise1
-    out = tmp_path / "benchmarks.md"
-    subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/report.py",
-            "--results",
-            str(results),
-            "--out",
-            str(out),
-            "--assets",
-            str(tmp_path / "assets"),
-            "--notes",
-            str(tmp_path / "none.md"),
-        ],
-        cwd=PROJECT_DIR,
-        check=True,
-        capture_output=True,
-    )
-    page = out.read_text()
+    page = render_report(results, tmp_path)
     assert "### Scale 0.02" in page
     assert "(a) design's pandas + SQLite" in page and "(d) ingest load + dbt build" in page
     assert "Not measured yet" in page  # the sections without results say so
@@ -146,25 +152,7 @@ def test_report_shows_where_a_failed_run_stopped(tmp_path: Path) -> None:
     results = tmp_path / "results"
     results.mkdir()
     (results / "pipeline_scale500.json").write_text(json.dumps(result))
-    out = tmp_path / "benchmarks.md"
-    subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/report.py",
-            "--results",
-            str(results),
-            "--out",
-            str(out),
-            "--assets",
-            str(tmp_path / "assets"),
-            "--notes",
-            str(tmp_path / "none.md"),
-        ],
-        cwd=PROJECT_DIR,
-        check=True,
-        capture_output=True,
-    )
-    page = out.read_text()
+    page = render_report(results, tmp_path)
     assert "| build | 10.0 | 9.0 | 7000 |" in page
     assert "**Stopped: the build stage failed.**" in page
     assert f"| `{failed_node}` | fail | Got 6 results |" in page
