@@ -117,11 +117,12 @@ ci: install  ## Pull-request gates locally: slim build vs state/, lint changed S
 test: install pytest lint  ## The whole suite: pytest (with a dbt build of faulty data), lint.
 
 # Both cores: test modules are shared out between two pytest-xdist workers; the suite
-# warehouse is built once per run and copied to each (tests/python/conftest.py).
-# PYTEST_WORKERS=0 runs everything in one process.
+# warehouse is built once per run and copied to each. The modules go out in the order that
+# tests/python/conftest.py gives them (the build first, slow ones next, quick ones last),
+# not xdist's (most tests first). PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-dbt: install  ## Generate faulty data (scale 0.2) and dbt build it, docs, coverage gates.
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)

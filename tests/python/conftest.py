@@ -149,16 +149,18 @@ def chromium() -> str:
 
 
 @contextlib.contextmanager
-def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A folder shared by the whole run, held exclusively inside the block.
+def _shared(tmp_path_factory: pytest.TempPathFactory, what: str) -> Iterator[Path]:
+    """A folder shared by the whole run, with `what` in it held exclusively inside the block.
 
     Under pytest-xdist every worker has a base temp of its own, and their parent is the
     run's: what one worker builds there, the others find (they wait for it on the lock).
+    Each thing has a lock of its own: a worker that needs only the landing folder does not
+    wait for the other's dbt build.
     """
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "suite-shared"
     shared.mkdir(exist_ok=True)
-    with open(shared / ".lock", "w") as lock:
+    with open(shared / f".{what}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield shared
@@ -170,7 +172,7 @@ def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def suite_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The suite's generated landing folder, one per run (read-only for tests: copy before
     changing)."""
-    with _shared(tmp_path_factory) as shared:
+    with _shared(tmp_path_factory, "landing") as shared:
         landing = shared / "landing"
         if not (shared / "landing.done").exists():
             shutil.rmtree(landing, ignore_errors=True)
@@ -216,7 +218,7 @@ def built_warehouse(
 ) -> Iterator[Warehouse]:
     """suite_landing loaded by ingest and built by one `dbt build` (seeds, models, tests),
     once per run; each pytest-xdist worker gets its own copy (tests may write to it)."""
-    with _shared(tmp_path_factory) as shared:
+    with _shared(tmp_path_factory, "build") as shared:
         if not (shared / "build.done").exists():
             for leftover in ("suite.duckdb", "suite.duckdb.wal"):
                 (shared / leftover).unlink(missing_ok=True)
@@ -231,3 +233,43 @@ def built_warehouse(
         shutil.copy2(shared / "suite.duckdb.wal", root / "suite.duckdb.wal")
     shutil.copytree(shared / "target", target_path)
     yield Warehouse(landing=suite_landing, database=database, target_path=target_path)
+
+
+def _module_rank(module_items: list[pytest.Item], is_starter: bool) -> int:
+    """Where a test module goes in the run (lower first); see pytest_collection_modifyitems."""
+    if is_starter:
+        return 0
+    slow = any(item.get_closest_marker("slow") for item in module_items)
+    needs_build = any("built_warehouse" in item.fixturenames for item in module_items)
+    return 1 + 2 * (not slow) + needs_build
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the test modules so that two pytest-xdist workers (`make pytest`: --dist loadfile
+    --no-loadscope-reorder, which hands out modules in this order) are never idle:
+
+    0. the first module that needs the suite warehouse: its worker starts the shared build
+       (about 100 s) at once;
+    1. the slow modules (marked `slow`: end-to-end runs of dbt) that do not need it, which
+       keep the other worker busy meanwhile;
+    2. the slow modules that need it;
+    3. the quick modules that do not need it, and 4. those that do: short ones last, so
+       that both workers finish at about the same time.
+
+    Within a rank the collection order stays (module by module, test by test)."""
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    starter = next(
+        (
+            name
+            for name, module_items in modules.items()
+            if any(item.get_closest_marker("slow") for item in module_items)
+            and any("built_warehouse" in item.fixturenames for item in module_items)
+        ),
+        None,
+    )
+    ordered = sorted(
+        modules.items(), key=lambda entry: _module_rank(entry[1], entry[0] == starter)
+    )
+    items[:] = [item for _, module_items in ordered for item in module_items]

@@ -12,6 +12,8 @@ from test_quality_history import QUALITY_NODES, copy_warehouse, invocations
 
 from ingest.load import load_paths
 
+pytestmark = pytest.mark.slow
+
 STAGING_NODES = [
     "--select",
     "accepted_event_types",

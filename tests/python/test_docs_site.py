@@ -25,6 +25,8 @@ from conftest import PROJECT_DIR, SUITE_DBT_VARS, Warehouse, run_dbt
 
 from observability.browser import headless_chromium_command
 
+pytestmark = pytest.mark.slow
+
 PROJECT = "ml_data_pipeline"
 
 

@@ -21,6 +21,8 @@ from conftest import SUITE_DBT_VARS, Warehouse, dbt_location_args, generate, run
 from ingest_fixtures import SALES_HEADER, write
 from test_compare_warehouses import compare_warehouses
 
+pytestmark = pytest.mark.slow
+
 RULES_TABLES = {"sales": "stg_sales__validated", "events": "stg_events__validated"}
 NEW_DAY = "2026-10-20"
 

@@ -20,6 +20,8 @@ import pytest
 from conftest import PROJECT_DIR, Warehouse
 from sklearn.metrics import roc_auc_score
 
+pytestmark = pytest.mark.slow
+
 MONITORING = (
     "prediction_log model_distribution_log model_drift propensity_realised_performance"
     " user_predictions_latest"

@@ -215,6 +215,7 @@ def _subset_files(con: duckdb.DuckDBPyConnection, landing: Path, out: Path, user
     return expected
 
 
+@pytest.mark.slow
 def test_erase_build_verify_and_reload_keeps_the_person_erased(
     built_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

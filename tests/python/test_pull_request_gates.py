@@ -22,6 +22,8 @@ import pytest
 from _project_copy import copy_project, dbt, dbt_env
 from conftest import SUITE_DBT_VARS, Warehouse
 
+pytestmark = pytest.mark.slow
+
 UNDOCUMENTED = "model.ml_data_pipeline.zz_undocumented"
 KEYLESS = "model.ml_data_pipeline.zz_keyless"
 KEYLESS_YML = """\

@@ -342,6 +342,7 @@ def below(copy: Warehouse) -> list[tuple[str, Any, str]]:
     )
 
 
+@pytest.mark.slow
 def test_build_under_min_dqs_fails_naming_source_dqs_and_reasons(gated_build) -> None:
     copy, completed, _ = gated_build
     assert completed.returncode != 0

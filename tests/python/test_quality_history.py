@@ -10,7 +10,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import Warehouse, run_dbt
+
+pytestmark = pytest.mark.slow
 
 QUALITY_NODES = ["--select", "data_quality_scores", "data_quality_checks", "pipeline_metrics"]
 
