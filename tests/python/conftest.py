@@ -32,6 +32,8 @@ SUITE_FAULT_RATE = 0.05
 # Faults at 5% push some sources close to the default min_dqs of 95: the suite's build
 # lowers the gate so that it exercises the models, and the alert tests raise it on purpose.
 SUITE_DBT_VARS = "{min_dqs: 50}"
+# dbt's partial parsing state, in a target folder.
+PARSE_STATE = "partial_parse.msgpack"
 
 
 def run_ingest(
@@ -95,6 +97,23 @@ class Warehouse:
         with self.connect() as con:
             return con.execute(sql, params or []).fetchall()
 
+    def copy_to(self, folder: Path) -> Warehouse:
+        """A copy in `folder`, for a test that writes: the file under the same name (dbt names
+        the catalog after it), its write-ahead log if any (dbt may not have checkpointed), and
+        a target folder seeded with this warehouse's parse state (see run_dbt)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        database = folder / self.database.name
+        shutil.copy2(self.database, database)
+        wal = self.database.with_name(self.database.name + ".wal")
+        if wal.exists():
+            shutil.copy2(wal, database.with_name(database.name + ".wal"))
+        target_path = folder / "target"
+        target_path.mkdir(exist_ok=True)
+        parse_state = self.target_path / PARSE_STATE
+        if parse_state.exists():
+            shutil.copy2(parse_state, target_path / PARSE_STATE)
+        return Warehouse(self.landing, database, target_path)
+
 
 def dbt_location_args(target_path: Path) -> list[str]:
     """The project, profile, target and log folders of every dbt run of the suite."""
@@ -111,14 +130,28 @@ def dbt_location_args(target_path: Path) -> list[str]:
 
 
 def run_dbt(args: list[str], *, database: Path, target_path: Path):
-    """Run dbt in-process (much faster than a subprocess) against `database`."""
+    """Run dbt in-process (much faster than a subprocess) against `database`.
+
+    dbt runs in the database's folder with DUCKDB_PATH set to the file's bare name. Partial
+    parsing hashes the profile, the warehouse path included: this way every copy of the suite
+    warehouse (all named suite.duckdb, see Warehouse.copy_to) has the suite build's profile,
+    and a target folder seeded with the build's parse state parses nothing again instead of
+    the whole project (about 18 s)."""
     from dbt.cli.main import dbtRunner
 
+    from ingest.stream.build import release_warehouse
+
     env_before = os.environ.get("DUCKDB_PATH")
-    os.environ["DUCKDB_PATH"] = str(database)
+    cwd_before = Path.cwd()
+    os.environ["DUCKDB_PATH"] = database.name
+    os.chdir(database.parent)
     try:
         return dbtRunner().invoke([*args, *dbt_location_args(target_path)])
     finally:
+        # dbt-duckdb keeps its database open for the next invocation with the same profile,
+        # and the next copy has the same profile: close it.
+        release_warehouse()
+        os.chdir(cwd_before)
         if env_before is None:
             os.environ.pop("DUCKDB_PATH", None)
         else:
@@ -193,8 +226,9 @@ def _build_suite(landing: Path, database: Path, target_path: Path) -> None:
             SUITE_DBT_VARS,
             *dbt_location_args(target_path),
         ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "DUCKDB_PATH": str(database)},
+        # As run_dbt does: from the database's folder, so that its parse state serves copies.
+        cwd=database.parent,
+        env={**os.environ, "DUCKDB_PATH": database.name},
         capture_output=True,
         text=True,
     )
@@ -269,7 +303,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         ),
         None,
     )
-    ordered = sorted(
-        modules.items(), key=lambda entry: _module_rank(entry[1], entry[0] == starter)
-    )
+    ordered = sorted(modules.items(), key=lambda entry: _module_rank(entry[1], entry[0] == starter))
     items[:] = [item for _, module_items in ordered for item in module_items]

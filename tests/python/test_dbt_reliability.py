@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SUITE_DBT_VARS, Warehouse, run_dbt
+from conftest import PARSE_STATE, SUITE_DBT_VARS, Warehouse, run_dbt
 from ingest_fixtures import SALES_HEADER, write
-from test_quality_history import QUALITY_NODES, copy_warehouse, invocations
+from test_quality_history import QUALITY_NODES, invocations
 
 from ingest.load import load_paths
 
@@ -34,8 +34,9 @@ def event(timestamp: str) -> str:
 def tiny(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """A warehouse with sales and events whose dates are at and beyond the plausible range.
 
-    Starts from the suite build's parse state (same project, same vars): a fresh target
-    folder would make dbt parse the whole project again (~40 s on a busy machine).
+    Starts from the suite build's parse state (same project, same vars, and the same file
+    name, hence the same profile: see run_dbt): a fresh target folder would make dbt parse the
+    whole project again (~18 s).
     """
     root = tmp_path_factory.mktemp("dates")
     landing = root / "landing"
@@ -44,13 +45,13 @@ def tiny(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -
     write(landing / "sales" / "sales_2026-10-01.csv", "\n".join([SALES_HEADER, *rows]) + "\n")
     stamps = [f"{day}T12:00:00Z" for day in dates]
     write(landing / "events" / "events_2026-10-01.jsonl", "\n".join(map(event, stamps)) + "\n")
-    database = root / "dates.duckdb"
+    database = root / built_warehouse.database.name
     assert load_paths([landing], database).exit_code == 0
     target_path = root / "target"
     target_path.mkdir()
-    parse_state = built_warehouse.target_path / "partial_parse.msgpack"
+    parse_state = built_warehouse.target_path / PARSE_STATE
     if parse_state.exists():
-        shutil.copy2(parse_state, target_path / parse_state.name)
+        shutil.copy2(parse_state, target_path / PARSE_STATE)
     return Warehouse(landing, database, target_path)
 
 
@@ -129,7 +130,7 @@ def test_history_of_a_run_is_written_whole_or_not_at_all(
     built_warehouse: Warehouse, tmp_path: Path
 ) -> None:
     """The run's last history insert fails: none of its rows may stay behind."""
-    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
+    copy = built_warehouse.copy_to(tmp_path / "copy")
     with copy.connect() as con:
         columns = con.execute(
             "select column_name, data_type from duckdb_columns()"

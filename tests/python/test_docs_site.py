@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT_DIR, SUITE_DBT_VARS, Warehouse, run_dbt
+from conftest import PARSE_STATE, PROJECT_DIR, SUITE_DBT_VARS, Warehouse, run_dbt
 
 from observability.browser import headless_chromium_command
 
@@ -56,7 +56,7 @@ def docs_site(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFacto
     target = tmp_path_factory.mktemp("docs_site") / "target"
     target.mkdir()
     # The build's parse state and vars: dbt parses only what changed (nothing), not all.
-    shutil.copy2(built_warehouse.target_path / "partial_parse.msgpack", target)
+    shutil.copy2(built_warehouse.target_path / PARSE_STATE, target)
     result = run_dbt(
         ["docs", "generate", "--static", "--vars", SUITE_DBT_VARS],
         database=built_warehouse.database,

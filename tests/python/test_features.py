@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -330,12 +329,8 @@ def test_sales_of_products_without_a_valid_catalog_row_warn_and_a_lost_catalog_f
     rejected (scale 500 has one: launched on the last day, its one row faulty) has valid sales
     and no parent: they warn and the build goes on. More than 1% of such rows (a catalog that
     lost products) fails it."""
-    database = tmp_path / built_warehouse.database.name
-    shutil.copy2(built_warehouse.database, database)
-    wal = built_warehouse.database.with_name(built_warehouse.database.name + ".wal")
-    if wal.exists():
-        shutil.copy2(wal, database.with_name(database.name + ".wal"))
-    target_path = tmp_path / "target"
+    copy = built_warehouse.copy_to(tmp_path)
+    database, target_path = copy.database, copy.target_path
     assert set(_catalog_check_statuses(database, target_path).values()) == {"pass"}
 
     with duckdb.connect(str(database)) as con:

@@ -9,7 +9,6 @@ its realised AUC and precision match a pandas/scikit-learn recomputation.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,13 +51,7 @@ def dbt(args: list[str], database: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def rebuilt(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("prediction_log")
-    # Same file name (dbt names the catalog after it) and the write-ahead log, if any.
-    database = root / built_warehouse.database.name
-    shutil.copy2(built_warehouse.database, database)
-    wal = built_warehouse.database.with_name(built_warehouse.database.name + ".wal")
-    if wal.exists():
-        shutil.copy2(wal, database.with_name(database.name + ".wal"))
+    database = built_warehouse.copy_to(tmp_path_factory.mktemp("prediction_log")).database
     result = dbt(
         [
             "build",

@@ -27,14 +27,6 @@ def _manifest(warehouse: Warehouse) -> dict:
     return json.loads((warehouse.target_path / "manifest.json").read_text())
 
 
-def _copy(warehouse: Warehouse, tmp_path: Path) -> Path:
-    database = tmp_path / "copy.duckdb"
-    with warehouse.connect() as con:
-        con.execute("checkpoint")
-    shutil.copy2(warehouse.database, database)
-    return database
-
-
 def _user_in_every_source(con: duckdb.DuckDBPyConnection) -> int:
     """A user with rows in every personal source, a page view and a pasted-email search."""
     row = con.execute(
@@ -219,7 +211,7 @@ def _subset_files(con: duckdb.DuckDBPyConnection, landing: Path, out: Path, user
 def test_erase_build_verify_and_reload_keeps_the_person_erased(
     built_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = _copy(built_warehouse, tmp_path)
+    database = built_warehouse.copy_to(tmp_path / "warehouse").database
     with duckdb.connect(str(database)) as con:
         user_id = _user_in_every_source(con)
         email = con.execute(
@@ -301,7 +293,10 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
             "--log-path",
             str(target / "logs"),
         ],
-        env={**os.environ, "DUCKDB_PATH": str(database)},
+        # From the warehouse's folder, by its bare name: the suite build's profile, so the
+        # copied parse state serves (see conftest.run_dbt).
+        cwd=database.parent,
+        env={**os.environ, "DUCKDB_PATH": database.name},
         capture_output=True,
         text=True,
     )
@@ -358,7 +353,7 @@ def test_erase_build_verify_and_reload_keeps_the_person_erased(
 def test_export_user_returns_rows_from_every_source_and_model_layer(
     built_warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    database = _copy(built_warehouse, tmp_path)
+    database = built_warehouse.copy_to(tmp_path / "warehouse").database
     with duckdb.connect(str(database)) as con:
         user_id = _user_in_every_source(con)
     out = tmp_path / "user.json"
@@ -390,7 +385,7 @@ def test_export_user_returns_rows_from_every_source_and_model_layer(
 def test_purge_expired_deletes_old_raw_rows_and_records_them(
     built_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = _copy(built_warehouse, tmp_path)
+    database = built_warehouse.copy_to(tmp_path / "warehouse").database
     nothing = run_ingest("purge-expired", "--database", str(database))
     assert "nothing purged" in nothing.stderr
     with duckdb.connect(str(database)) as con:

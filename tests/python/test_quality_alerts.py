@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, Warehouse
-from test_quality_history import copy_warehouse, warehouse_with
+from test_quality_history import warehouse_with
 
 from observability import alerts, deliveries
 from observability.errors import AlertDeliveryError
@@ -296,7 +296,7 @@ def gated_build(
     """The quality nodes rebuilt with min_dqs 99.99 (a real `dbt build` subprocess, so the
     test sees what a user sees) with a webhook configured in dbt's environment too: the
     recorder's requests during the build are kept apart from those of the alerts command."""
-    copy = copy_warehouse(built_warehouse, tmp_path_factory.mktemp("gated"))
+    copy = built_warehouse.copy_to(tmp_path_factory.mktemp("gated"))
     with serve_webhook() as recorder:
         completed = _gated_dbt_build(copy, recorder)
         recorder.during_build = list(recorder.requests)

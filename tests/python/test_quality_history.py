@@ -6,7 +6,6 @@ earlier invocation's rows and add their own.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -16,16 +15,6 @@ from conftest import Warehouse, run_dbt
 pytestmark = pytest.mark.slow
 
 QUALITY_NODES = ["--select", "data_quality_scores", "data_quality_checks", "pipeline_metrics"]
-
-
-def copy_warehouse(warehouse: Warehouse, destination: Path) -> Warehouse:
-    destination.mkdir(parents=True, exist_ok=True)
-    database = destination / warehouse.database.name
-    shutil.copy2(warehouse.database, database)
-    wal = warehouse.database.with_name(warehouse.database.name + ".wal")
-    if wal.exists():
-        shutil.copy2(wal, database.with_name(database.name + ".wal"))
-    return Warehouse(warehouse.landing, database, destination / "target")
 
 
 def warehouse_with(database: Path, *statements: str) -> Path:
@@ -43,7 +32,7 @@ def invocations(warehouse: Warehouse, table: str) -> dict[str, int]:
 def test_history_survives_a_second_build_and_a_full_refresh(
     built_warehouse: Warehouse, tmp_path: Path
 ) -> None:
-    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
+    copy = built_warehouse.copy_to(tmp_path / "copy")
     results_before = invocations(copy, "run_results_history")
     dqs_before = invocations(copy, "dqs_history")
     checks_before = copy.query("select count(*) from marts.data_quality_checks")[0][0]

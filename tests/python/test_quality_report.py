@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, Warehouse
-from test_quality_history import copy_warehouse, warehouse_with
+from test_quality_history import warehouse_with
 
 from observability.charts import Point, bar_chart, line_chart
 from observability.errors import ReportDataError, WarehouseError
@@ -192,7 +192,7 @@ def test_charts_escape_labels_and_handle_no_data() -> None:
 def test_report_command_writes_the_page(built_warehouse: Warehouse, tmp_path: Path) -> None:
     # A copy: this process may still hold the suite warehouse open (dbt-duckdb keeps the
     # in-process build's instance), and DuckDB lets no other process open it meanwhile.
-    copy = copy_warehouse(built_warehouse, tmp_path / "copy")
+    copy = built_warehouse.copy_to(tmp_path / "copy")
     out = tmp_path / "reports" / "quality.html"
     completed = subprocess.run(
         [
