@@ -41,10 +41,13 @@ TEST_DUCKDB := $(TEST_DIR)/test.duckdb
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
+# --no-compile: Python compiles each module when it is first imported, not all ~100 packages
+# up front (measured on a fresh venv: 56 s instead of 105 s; uv does the same by default).
+PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile
+
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-	    -c constraints.txt -e '.[dev]'
+	$(PIP_INSTALL) -c constraints.txt -e '.[dev]'
 	touch $@
 
 install: $(STAMP)  ## Create .venv from the exact pins (once).
@@ -52,8 +55,7 @@ install: $(STAMP)  ## Create .venv from the exact pins (once).
 # The spark extra (pyspark: ~450 MB, ~75 s to fetch and unpack) only for the targets that use
 # it: added to the same venv, where everything else is already satisfied.
 $(SPARK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-	    -c constraints.txt -e '.[dev,spark]'
+	$(PIP_INSTALL) -c constraints.txt -e '.[dev,spark]'
 	touch $@
 
 install-spark: $(SPARK_STAMP)  ## Add the spark extra (dbt-spark, pyspark) to .venv.
