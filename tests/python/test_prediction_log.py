@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, Warehouse
+from conftest import PROJECT_DIR, SUITE_DBT_VARS, Warehouse
 from sklearn.metrics import roc_auc_score
 
 pytestmark = pytest.mark.slow
@@ -27,10 +27,14 @@ MONITORING = (
 )
 
 
-def dbt(args: list[str], database: Path) -> subprocess.CompletedProcess[str]:
+def dbt(
+    args: list[str], database: Path, target: str = "target"
+) -> subprocess.CompletedProcess[str]:
     """dbt in a subprocess: this process already holds the suite warehouse's DuckDB open,
-    and an in-process run on a copy of it did not see the copy's tables."""
-    env = {**os.environ, "DUCKDB_PATH": str(database), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    and an in-process run on a copy of it did not see the copy's tables. Run as
+    conftest.run_dbt does (from the copy's folder, by its bare name), so that the suite
+    build's parse state in `target` serves when the vars are the suite's."""
+    env = {**os.environ, "DUCKDB_PATH": database.name, "DBT_PROFILES_DIR": str(PROJECT_DIR)}
     return subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
@@ -38,10 +42,11 @@ def dbt(args: list[str], database: Path) -> subprocess.CompletedProcess[str]:
             "--project-dir",
             str(PROJECT_DIR),
             "--target-path",
-            str(database.parent / "target"),
+            str(database.parent / target),
             "--log-path",
             str(database.parent / "logs"),
         ],
+        cwd=database.parent,
         env=env,
         capture_output=True,
         text=True,
@@ -62,6 +67,8 @@ def rebuilt(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
             "{min_dqs: 50, drift_psi_threshold: -1}",
         ],
         database,
+        # Other vars than the suite's: dbt parses the project again, into a folder of its own.
+        target="target_drift",
     )
     assert result.returncode == 0, result.stdout[-3000:]
     # The drift test warns (every PSI is 0 > -1) without failing the build.
@@ -120,7 +127,7 @@ def test_realised_performance_once_the_label_window_has_passed(rebuilt: Path) ->
             " where event_type = 'purchase'"
         ).df()
     result = dbt(
-        ["run", "--select", "propensity_realised_performance", "--vars", "{min_dqs: 50}"],
+        ["run", "--select", "propensity_realised_performance", "--vars", SUITE_DBT_VARS],
         rebuilt,
     )
     assert result.returncode == 0, result.stdout[-3000:]
