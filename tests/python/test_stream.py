@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt, run_ingest
+from conftest import PARSE_STATE, PROJECT_DIR, run_dbt, run_ingest
 
 from ingest.ledger import ensure_tables
 from ingest.stream.build import release_warehouse
@@ -46,6 +46,8 @@ EVENT_MODELS = (
     "marts.user_value_segments",
     "marts.user_engagement_predictions",
 )
+# Every streamer here runs in its warehouse's folder, on ./stream.duckdb (see _stream_home).
+STREAM_DATABASE = "stream.duckdb"
 MALFORMED = [
     b"this is not json",
     b"[1, 2, 3]",
@@ -132,16 +134,39 @@ def _env(tmp: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def parse_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dbt's parse state for the streamers of this module, parsed once: each streamer's
+    target folder starts with it (_stream_home), so none parses the whole project (about
+    18 s each). The profile must be theirs: the same warehouse name, run from its folder
+    (see conftest.run_dbt), and the same settings (_env's memory limit)."""
+    root = tmp_path_factory.mktemp("stream_parse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_MEMORY_LIMIT", _env(root)["DUCKDB_MEMORY_LIMIT"])
+        result = run_dbt(["parse"], database=root / STREAM_DATABASE, target_path=root / "target")
+    assert result.success, result.exception
+    return root / "target" / PARSE_STATE
+
+
+def _stream_home(folder: Path, parse_state: Path) -> Path:
+    """`folder` ready for a streamer: its target folder (_env's) seeded with the parse
+    state. Returns the warehouse's path; the streamer runs in `folder` on its bare name."""
+    (folder / "target").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(parse_state, folder / "target" / PARSE_STATE)
+    return folder / STREAM_DATABASE
+
+
 def _stream_cmd(address: str, database: Path, *extra: str, topic: str = TOPIC) -> list[str]:
+    """The streamer's command on `database`, to run in its folder (cwd=database.parent)."""
     small_batches = ("--max-batch-rows", "40", "--max-batch-seconds", "0.5")
-    return stream_command(address, topic, GROUP, database, *small_batches, *extra)
+    return stream_command(address, topic, GROUP, Path(database.name), *small_batches, *extra)
 
 
 def _start_and_wait_for(
-    cmd: list[str], env: dict[str, str], marker: str, timeout: float = 240
+    cmd: list[str], env: dict[str, str], marker: str, cwd: Path, timeout: float = 240
 ) -> tuple[subprocess.Popen[str], list[str]]:
-    """Start the streamer; return once a stdout line contains ``marker``."""
-    watched = start_watched(cmd, marker, cwd=PROJECT_DIR, env=env)
+    """Start the streamer in `cwd`; return once a stdout line contains ``marker``."""
+    watched = start_watched(cmd, marker, cwd=cwd, env=env)
     process, seen = watched.process, watched.seen
     deadline = time.monotonic() + timeout
     while not seen.is_set() and process.poll() is None and time.monotonic() < deadline:
@@ -159,13 +184,15 @@ class Streamed:
 
 @pytest.fixture(scope="module")
 def streamed(
-    mock_cluster: tuple[object, str], tmp_path_factory: pytest.TempPathFactory
+    mock_cluster: tuple[object, str],
+    parse_state: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Streamed:
     """Wave 1 streamed through three SIGKILLs at random moments and one SIGTERM, then wave 2;
     finally a run until the topic is drained."""
     producer, address = mock_cluster
     tmp = tmp_path_factory.mktemp("stream")
-    database = tmp / "stream.duckdb"
+    database = _stream_home(tmp, parse_state)
     env = _env(tmp)
     seed = int(os.environ.get("STREAM_KILL_SEED", str(random.SystemRandom().randrange(10**6))))
     print(f"kill test seed: STREAM_KILL_SEED={seed}")
@@ -175,12 +202,14 @@ def streamed(
     produced.produce(producer, TOPIC, first)
     logs: list[str] = []
     for _ in range(3):
-        process, lines = _start_and_wait_for(_stream_cmd(address, database), env, "consuming")
+        process, lines = _start_and_wait_for(
+            _stream_cmd(address, database), env, "consuming", cwd=tmp
+        )
         time.sleep(rng.uniform(0.0, 6.0))
         process.kill()
         process.wait(30)
         logs.extend(lines)
-    process, lines = _start_and_wait_for(_stream_cmd(address, database), env, "batch ")
+    process, lines = _start_and_wait_for(_stream_cmd(address, database), env, "batch ", cwd=tmp)
     time.sleep(rng.uniform(0.0, 2.0))
     process.send_signal(signal.SIGTERM)
     assert process.wait(120) == 0, "\n".join(lines)
@@ -188,7 +217,7 @@ def streamed(
     produced.produce(producer, TOPIC, second)
     final = subprocess.run(
         _stream_cmd(address, database, "--stop-when-idle", "3"),
-        cwd=PROJECT_DIR,
+        cwd=tmp,
         env=env,
         capture_output=True,
         text=True,
@@ -255,7 +284,9 @@ def test_malformed_messages_are_quarantined_with_offset_and_text(streamed: Strea
     assert "missing required key user_id" in {reason for _, _, reason in got.values()}
 
 
-def test_streamed_tables_equal_a_full_refresh(streamed: Streamed, tmp_path: Path) -> None:
+def test_streamed_tables_equal_a_full_refresh(
+    streamed: Streamed, parse_state: Path, tmp_path: Path
+) -> None:
     # The session of user 1 spans two batches (10:00, 10:10 in wave 1; 10:25 in wave 2).
     sessions = _query(
         streamed.database,
@@ -263,12 +294,16 @@ def test_streamed_tables_equal_a_full_refresh(streamed: Streamed, tmp_path: Path
         " where user_id = 1",
     )
     assert sessions == [(1, 3)]
-    copy = tmp_path / "full.duckdb"
+    copy = _stream_home(tmp_path, parse_state)
     shutil.copy(streamed.database, copy)
     models = " ".join(name.split(".")[1] for name in EVENT_MODELS)
-    result = run_dbt(
-        ["run", "--full-refresh", "--select", models], database=copy, target_path=tmp_path / "t"
-    )
+    with pytest.MonkeyPatch.context() as patch:  # the streamers' profile: see parse_state
+        patch.setenv("DUCKDB_MEMORY_LIMIT", _env(tmp_path)["DUCKDB_MEMORY_LIMIT"])
+        result = run_dbt(
+            ["run", "--full-refresh", "--select", models],
+            database=copy,
+            target_path=tmp_path / "target",
+        )
     assert result.success
     release_warehouse()  # dbt-duckdb keeps the copy open otherwise
     with duckdb.connect(str(copy)) as con:
@@ -283,7 +318,7 @@ def test_streamed_tables_equal_a_full_refresh(streamed: Streamed, tmp_path: Path
             assert con.execute(f"select count(*) from {relation}").fetchone()[0] > 0
 
 
-def test_folder_mode_takes_complete_files_once(tmp_path: Path) -> None:
+def test_folder_mode_takes_complete_files_once(parse_state: Path, tmp_path: Path) -> None:
     events = tmp_path / "landing" / "events"
     events.mkdir(parents=True)
     lines = [_event(u, "click", datetime(2026, 10, 3, 8, u)).decode() for u in range(1, 21)]
@@ -293,7 +328,7 @@ def test_folder_mode_takes_complete_files_once(tmp_path: Path) -> None:
     os.utime(complete, (old, old))
     hidden = events / ".b.jsonl.part"
     hidden.write_text("\n".join(lines[10:]) + "\n")
-    database = tmp_path / "folder.duckdb"
+    database = _stream_home(tmp_path, parse_state)
     cmd = [
         sys.executable,
         "-m",
@@ -302,13 +337,13 @@ def test_folder_mode_takes_complete_files_once(tmp_path: Path) -> None:
         "folder",
         str(events),
         "--database",
-        str(database),
+        database.name,
         "--max-batch-seconds",
         "0.5",
         "--stop-when-idle",
         "4",
     ]
-    process, output = _start_and_wait_for(cmd, _env(tmp_path), "watching")
+    process, output = _start_and_wait_for(cmd, _env(tmp_path), "watching", cwd=tmp_path)
     time.sleep(1.5)
     hidden.rename(events / "b.jsonl")
     # A file still being written: its second half arrives within the settle time.
@@ -454,13 +489,13 @@ def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
 
 
 def test_erased_persons_messages_are_suppressed_and_their_offsets_pass(
-    mock_cluster: tuple[object, str], tmp_path: Path
+    mock_cluster: tuple[object, str], parse_state: Path, tmp_path: Path
 ) -> None:
     """Messages of an erased person land nowhere (raw.events, quarantine), are counted as
     suppressed in the ledger, and their offsets advance; without the salt nothing lands."""
     producer, address = mock_cluster
     topic, erased = "erased-user-events", 4242
-    database = tmp_path / "w.duckdb"
+    database = _stream_home(tmp_path, parse_state)
     env = {**_env(tmp_path), "INGEST_ERASURE_SALT": "stream-test-salt"}
     with duckdb.connect(str(database)) as con:  # an empty warehouse: raw tables only
         ensure_tables(con)
@@ -478,7 +513,7 @@ def test_erased_persons_messages_are_suppressed_and_their_offsets_pass(
     def stream(stream_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         cmd = _stream_cmd(address, database, "--stop-when-idle", "3", topic=topic)
         return subprocess.run(
-            cmd, cwd=PROJECT_DIR, env=stream_env, capture_output=True, text=True, timeout=600
+            cmd, cwd=tmp_path, env=stream_env, capture_output=True, text=True, timeout=600
         )
 
     no_salt = stream({k: v for k, v in env.items() if k != "INGEST_ERASURE_SALT"})
