@@ -18,7 +18,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import SUITE_DBT_VARS, Warehouse, run_dbt, run_ingest
+from conftest import (
+    SUITE_DATABASE,
+    SUITE_DBT_VARS,
+    Warehouse,
+    run_dbt,
+    run_ingest,
+    seed_parse_state,
+)
 
 from ingest.load import load_paths
 
@@ -132,7 +139,9 @@ def write_incremental_landing(root: Path, seed: int = 3) -> list[list[Path]]:
 
 
 def _dbt(args: list[str], database: Path, target_path: Path) -> None:
-    result = run_dbt(args, database=database, target_path=target_path)
+    """dbt with the suite's vars: a warehouse named like the suite's then starts from the
+    suite's parse state (see conftest.run_dbt)."""
+    result = run_dbt([*args, "--vars", SUITE_DBT_VARS], database=database, target_path=target_path)
     assert result.success, f"dbt {' '.join(args)} failed: {result.exception or result.result}"
 
 
@@ -158,11 +167,11 @@ def _differences(con, relation: str, copy: str) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_incremental_build_equals_full_refresh(tmp_path: Path) -> None:
+def test_incremental_build_equals_full_refresh(tmp_path: Path, suite_parse_state: Path) -> None:
     landing = tmp_path / "landing"
     first, second, late = write_incremental_landing(landing)
-    database = tmp_path / "incremental.duckdb"
-    target_path = tmp_path / "target"
+    database = tmp_path / SUITE_DATABASE
+    target_path = seed_parse_state(tmp_path / "target", suite_parse_state)
     run_args = ["run", "--select", SELECTION]
 
     run_ingest("load", *map(str, first), "--database", str(database))

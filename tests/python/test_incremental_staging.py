@@ -17,7 +17,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SUITE_DBT_VARS, Warehouse, dbt_location_args, generate, run_ingest
+from conftest import (
+    SUITE_DATABASE,
+    SUITE_DBT_VARS,
+    Warehouse,
+    dbt_location_args,
+    generate,
+    run_ingest,
+    seed_parse_state,
+)
 from ingest_fixtures import SALES_HEADER, write
 from test_compare_warehouses import compare_warehouses
 
@@ -28,13 +36,14 @@ NEW_DAY = "2026-10-20"
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
+def warehouse(tmp_path: Path, suite_parse_state: Path) -> Warehouse:
     """A small generated warehouse with the two rules tables built (their own build: a
-    dbt process, so that nothing in this process holds the file afterwards)."""
+    dbt process, so that nothing in this process holds the file afterwards). Named and run
+    like the suite warehouse, its dbt runs start from the suite's parse state (see run_dbt)."""
     landing = generate(tmp_path / "generated", scale=0.02, days=14, fault_rate=0.0)
-    database = tmp_path / "w.duckdb"
+    database = tmp_path / SUITE_DATABASE
     run_ingest("load", str(landing), "--database", str(database))
-    built = Warehouse(landing, database, tmp_path / "target")
+    built = Warehouse(landing, database, seed_parse_state(tmp_path / "target", suite_parse_state))
     _build_rules(built, "accepted_event_types")
     return built
 
@@ -54,7 +63,8 @@ def _build_rules(warehouse: Warehouse, *extra: str) -> None:
             SUITE_DBT_VARS,
             *dbt_location_args(warehouse.target_path),
         ],
-        env={**os.environ, "DUCKDB_PATH": str(warehouse.database)},
+        cwd=warehouse.database.parent,
+        env={**os.environ, "DUCKDB_PATH": warehouse.database.name},
         capture_output=True,
         text=True,
     )
