@@ -109,12 +109,16 @@ class Warehouse:
         wal = self.database.with_name(self.database.name + ".wal")
         if wal.exists():
             shutil.copy2(wal, database.with_name(database.name + ".wal"))
-        target_path = folder / "target"
-        target_path.mkdir(exist_ok=True)
-        parse_state = self.target_path / PARSE_STATE
-        if parse_state.exists():
-            shutil.copy2(parse_state, target_path / PARSE_STATE)
+        target_path = seed_parse_state(folder / "target", self.target_path / PARSE_STATE)
         return Warehouse(self.landing, database, target_path)
+
+
+def seed_parse_state(target_path: Path, parse_state: Path) -> Path:
+    """A target folder that starts from `parse_state` (if there is one); returns the folder."""
+    target_path.mkdir(parents=True, exist_ok=True)
+    if parse_state.exists():
+        shutil.copy2(parse_state, target_path / PARSE_STATE)
+    return target_path
 
 
 def dbt_location_args(target_path: Path) -> list[str]:
@@ -236,13 +240,6 @@ def suite_parse_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target_path / PARSE_STATE
 
 
-def seed_parse_state(target_path: Path, parse_state: Path) -> Path:
-    """A target folder that starts from `parse_state`; returns the folder."""
-    target_path.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(parse_state, target_path / PARSE_STATE)
-    return target_path
-
-
 def _build_suite(landing: Path, database: Path, target_path: Path, parse_state: Path) -> None:
     """Load `landing` and `dbt build` it, as a user would (the dbt CLI, in a process that
     exits: the warehouse file is complete and unlocked afterwards, ready to be copied)."""
@@ -291,14 +288,11 @@ def built_warehouse(
                 suite_landing, shared / SUITE_DATABASE, shared / "target", suite_parse_state
             )
             (shared / "build.done").touch()
-    root = tmp_path_factory.mktemp("warehouse")
-    database = root / SUITE_DATABASE
-    target_path = root / "target"
-    shutil.copy2(shared / SUITE_DATABASE, database)
-    if (shared / f"{SUITE_DATABASE}.wal").exists():
-        shutil.copy2(shared / f"{SUITE_DATABASE}.wal", root / f"{SUITE_DATABASE}.wal")
-    shutil.copytree(shared / "target", target_path)
-    yield Warehouse(landing=suite_landing, database=database, target_path=target_path)
+    shared_build = Warehouse(suite_landing, shared / SUITE_DATABASE, shared / "target")
+    warehouse = shared_build.copy_to(tmp_path_factory.mktemp("warehouse"))
+    # All of the build's artefacts (manifest, run results, compiled SQL), not only its parse state.
+    shutil.copytree(shared_build.target_path, warehouse.target_path, dirs_exist_ok=True)
+    yield warehouse
 
 
 def _module_rank(module_items: list[pytest.Item], is_starter: bool) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PARSE_STATE, SUITE_DBT_VARS, Warehouse, run_dbt
+from conftest import PARSE_STATE, SUITE_DBT_VARS, Warehouse, run_dbt, seed_parse_state
 from ingest_fixtures import SALES_HEADER, write
 from test_quality_history import QUALITY_NODES, invocations
 
@@ -47,11 +46,7 @@ def tiny(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -
     write(landing / "events" / "events_2026-10-01.jsonl", "\n".join(map(event, stamps)) + "\n")
     database = root / built_warehouse.database.name
     assert load_paths([landing], database).exit_code == 0
-    target_path = root / "target"
-    target_path.mkdir()
-    parse_state = built_warehouse.target_path / PARSE_STATE
-    if parse_state.exists():
-        shutil.copy2(parse_state, target_path / PARSE_STATE)
+    target_path = seed_parse_state(root / "target", built_warehouse.target_path / PARSE_STATE)
     return Warehouse(landing, database, target_path)
 
 

@@ -29,10 +29,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PARSE_STATE, PROJECT_DIR, run_dbt, run_ingest
+from conftest import PARSE_STATE, PROJECT_DIR, run_dbt, run_ingest, seed_parse_state
 
 from ingest.ledger import ensure_tables
-from ingest.stream.build import release_warehouse
 from ingest.stream.replay import start_watched, stream_command
 
 pytestmark = pytest.mark.slow
@@ -141,18 +140,23 @@ def parse_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     18 s each). The profile must be theirs: the same warehouse name, run from its folder
     (see conftest.run_dbt), and the same settings (_env's memory limit)."""
     root = tmp_path_factory.mktemp("stream_parse")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DUCKDB_MEMORY_LIMIT", _env(root)["DUCKDB_MEMORY_LIMIT"])
-        result = run_dbt(["parse"], database=root / STREAM_DATABASE, target_path=root / "target")
+    result = _run_dbt_as_the_streamers(["parse"], root / STREAM_DATABASE)
     assert result.success, result.exception
     return root / "target" / PARSE_STATE
+
+
+def _run_dbt_as_the_streamers(args: list[str], database: Path):
+    """conftest.run_dbt with the streamers' profile (_env's memory limit), into the target
+    folder beside `database`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_MEMORY_LIMIT", _env(database.parent)["DUCKDB_MEMORY_LIMIT"])
+        return run_dbt(args, database=database, target_path=database.parent / "target")
 
 
 def _stream_home(folder: Path, parse_state: Path) -> Path:
     """`folder` ready for a streamer: its target folder (_env's) seeded with the parse
     state. Returns the warehouse's path; the streamer runs in `folder` on its bare name."""
-    (folder / "target").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(parse_state, folder / "target" / PARSE_STATE)
+    seed_parse_state(folder / "target", parse_state)
     return folder / STREAM_DATABASE
 
 
@@ -297,15 +301,8 @@ def test_streamed_tables_equal_a_full_refresh(
     copy = _stream_home(tmp_path, parse_state)
     shutil.copy(streamed.database, copy)
     models = " ".join(name.split(".")[1] for name in EVENT_MODELS)
-    with pytest.MonkeyPatch.context() as patch:  # the streamers' profile: see parse_state
-        patch.setenv("DUCKDB_MEMORY_LIMIT", _env(tmp_path)["DUCKDB_MEMORY_LIMIT"])
-        result = run_dbt(
-            ["run", "--full-refresh", "--select", models],
-            database=copy,
-            target_path=tmp_path / "target",
-        )
+    result = _run_dbt_as_the_streamers(["run", "--full-refresh", "--select", models], copy)
     assert result.success
-    release_warehouse()  # dbt-duckdb keeps the copy open otherwise
     with duckdb.connect(str(copy)) as con:
         con.execute("attach ? as streamed (read_only)", [str(streamed.database)])
         for relation in EVENT_MODELS:
