@@ -37,6 +37,13 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 def render_profile(environ: Mapping[str, str]) -> tuple[str, int, str]:
     """(path, threads, memory_limit) of profiles.yml's default target, rendered by dbt."""
+    profile = dbt_profile(environ)
+    credentials = profile.credentials
+    return credentials.path, profile.threads, credentials.settings["memory_limit"]
+
+
+def dbt_profile(environ: Mapping[str, str]):
+    """profiles.yml's default target as dbt renders it under ``environ``."""
     from argparse import Namespace
 
     from dbt.config.profile import Profile, read_profile
@@ -47,9 +54,7 @@ def render_profile(environ: Mapping[str, str]) -> tuple[str, int, str]:
     set_from_args(Namespace(PROFILES_DIR=str(PROJECT_DIR)), None)
     set_invocation_context(dict(environ))
     raw = read_profile(str(PROJECT_DIR))
-    profile = Profile.from_raw_profiles(raw, "ml_data_pipeline", ProfileRenderer({}))
-    credentials = profile.credentials
-    return credentials.path, profile.threads, credentials.settings["memory_limit"]
+    return Profile.from_raw_profiles(raw, "ml_data_pipeline", ProfileRenderer({}))
 
 
 def as_profile(settings: Settings) -> tuple[str, int, str]:
@@ -111,6 +116,22 @@ def test_memory_limits_duckdb_accepts_are_accepted(value: str) -> None:
     settings = resolve({MEMORY_LIMIT_ENV: value})
     with duckdb.connect(config=settings.duckdb_config()) as con:
         assert con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_profiles_duckdb_settings_reach_duckdb(clean_env: dict[str, str]) -> None:
+    """Every DuckDB setting of the profile is one DuckDB takes; among them the allocator's
+    background threads, which keep the Python models' peak down (docs/benchmarks.md,
+    "Recommenders' memory")."""
+    import duckdb
+
+    settings = dbt_profile(clean_env).credentials.settings
+    with duckdb.connect() as con:
+        for name, value in settings.items():
+            # as dbt-duckdb applies them: one SET per setting on each connection
+            con.execute(f"set {name} = $value", {"value": value})
+        shown = dict(con.execute("select name, value from duckdb_settings()").fetchall())
+    assert shown["allocator_background_threads"] == "true"
+    assert shown["preserve_insertion_order"] == "false"
 
 
 def run_settings(*args: str, env: Mapping[str, str], python: str = sys.executable):
