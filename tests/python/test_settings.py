@@ -121,14 +121,16 @@ def test_memory_limits_duckdb_accepts_are_accepted(value: str) -> None:
 def test_the_profiles_duckdb_settings_reach_duckdb(clean_env: dict[str, str]) -> None:
     """Every DuckDB setting of the profile is one DuckDB takes; among them the allocator's
     background threads, which keep the Python models' peak down (docs/benchmarks.md,
-    "Recommenders' memory")."""
+    "The allocator's background threads")."""
     import duckdb
+
+    from ingest.sql import quote_ident
 
     settings = dbt_profile(clean_env).credentials.settings
     with duckdb.connect() as con:
         for name, value in settings.items():
             # as dbt-duckdb applies them: one SET per setting on each connection
-            con.execute(f"set {name} = $value", {"value": value})
+            con.execute(f"set {quote_ident(name)} = $value", {"value": value})
         shown = dict(con.execute("select name, value from duckdb_settings()").fetchall())
     assert shown["allocator_background_threads"] == "true"
     assert shown["preserve_insertion_order"] == "false"
