@@ -187,7 +187,7 @@ def test_failing_rows_are_the_offending_rows(fixture_run: FixtureRun) -> None:
 )
 def test_default_mostly_reads_the_rows_once(fixture_run: FixtureRun, name: str) -> None:
     # With mostly = 1 the failing rows are the answer: counting the rows in scope as well
-    # made DuckDB materialise the CTE of every column of every row (2 GB for 10 M rows).
+    # made DuckDB materialise the CTE of every column of every row (2.15 GB for 9.9 M rows).
     [compiled] = fixture_run.compiled_path.rglob(f"{name}.sql")
     plan = "\n".join(
         row[1] for row in fixture_run.query("explain " + compiled.read_text(encoding="utf-8"))
