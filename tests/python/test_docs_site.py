@@ -55,10 +55,13 @@ class DocsSite:
 def docs_site(built_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> DocsSite:
     target = tmp_path_factory.mktemp("docs_site") / "target"
     target.mkdir()
-    # The build's parse state and vars: dbt parses only what changed (nothing), not all.
-    shutil.copy2(built_warehouse.target_path / PARSE_STATE, target)
+    # As `make run` makes the site: after the build, from the build's manifest.json (it holds
+    # every node's compiled SQL, so --no-compile) and its parse state and vars (dbt parses
+    # only what changed: nothing).
+    for artifact in (PARSE_STATE, "manifest.json"):
+        shutil.copy2(built_warehouse.target_path / artifact, target)
     result = run_dbt(
-        ["docs", "generate", "--static", "--vars", SUITE_DBT_VARS],
+        ["docs", "generate", "--static", "--no-compile", "--vars", SUITE_DBT_VARS],
         database=built_warehouse.database,
         target_path=target,
     )
@@ -119,6 +122,24 @@ def test_site_is_a_single_offline_file_with_its_assets(docs_site: DocsSite) -> N
     assert svg.is_file(), "asset-paths did not copy the diagram next to the page"
     assert svg.read_bytes() == (PROJECT_DIR / "assets" / "architecture.svg").read_bytes()
     assert svg.read_text().lstrip().startswith("<svg")
+
+
+def test_site_shows_the_compiled_sql_of_every_sql_model(docs_site: DocsSite) -> None:
+    # `make run` skips compiling (--no-compile): the page's "Compiled" tab must still have
+    # each model's SQL, from the build's manifest.
+    html = docs_site.page.read_text()
+    sql_models = {
+        unique_id: node
+        for unique_id, node in docs_site.models().items()
+        if node["language"] == "sql" and node["config"]["materialized"] != "ephemeral"
+    }
+    assert sql_models
+    for unique_id, node in sql_models.items():
+        compiled = node.get("compiled_code") or ""
+        assert "{{" not in compiled and "select" in compiled.lower(), unique_id
+        # The page embeds the manifest as JSON: the SQL's first line, escaped as JSON.
+        first_line = json.dumps(compiled.strip().splitlines()[0])[1:-1]
+        assert first_line in html, unique_id
 
 
 def test_overview_docs_block_is_the_project_overview(docs_site: DocsSite) -> None:
