@@ -26,7 +26,7 @@ rows_in_scope as (
     {{ rows_in_scope(model, row_condition) }}
 ),
 
-evaluated as (
+evaluated as {{ cte_not_materialized() }}(
     select
         {%- for column in column_list %}
             {{ column }},

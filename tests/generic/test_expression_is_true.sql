@@ -14,7 +14,7 @@
 
 with
 
-evaluated as (
+evaluated as {{ cte_not_materialized() }}(
     {{ rows_in_scope(model, row_condition) }}
 ),
 

@@ -15,7 +15,7 @@
 
 with
 
-children as (
+children as {{ cte_not_materialized() }}(
     select * from {{ model }}
     where {{ column_name }} is not null and ({{ from_condition }})
 ),

@@ -195,6 +195,29 @@ def test_default_mostly_reads_the_rows_once(fixture_run: FixtureRun, name: str) 
     assert "CTE" not in plan, f"{name} materialises a CTE:\n{plan}"
 
 
+@pytest.mark.parametrize(
+    ("name", "rows_in_scope"),
+    [
+        ("must_pass__between_mostly_090", "evaluated"),
+        ("must_pass__expression_mostly_090", "evaluated"),
+        ("must_pass__compound_unique_mostly_080", "evaluated"),
+        ("must_pass__relationships_mostly_090", "children"),
+    ],
+)
+def test_mostly_below_one_reads_the_rows_in_scope_without_materialising_them(
+    fixture_run: FixtureRun, name: str, rows_in_scope: str
+) -> None:
+    # With mostly < 1 the rows in scope are read twice (counted, and filtered for the
+    # failing rows): DuckDB would materialise them, every column of every row, unless the
+    # CTE says `not materialized` (cte_not_materialized).
+    [compiled] = fixture_run.compiled_path.rglob(f"{name}.sql")
+    plan = "\n".join(
+        row[1] for row in fixture_run.query("explain " + compiled.read_text(encoding="utf-8"))
+    )
+    assert "Scan" in plan
+    assert f"CTE Name: {rows_in_scope}" not in plan, f"{name} materialises {rows_in_scope}:\n{plan}"
+
+
 def test_bad_arguments_stop_with_a_message(fixture_run: FixtureRun) -> None:
     assert (
         "mostly must be a number from 0 to 1, got 1.5"
