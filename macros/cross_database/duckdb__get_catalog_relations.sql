@@ -35,32 +35,31 @@
     ),
 
     tables as (
-        select catalog_tables.*
-        from (
-            {{ duckdb__get_catalog_tables_sql(information_schema) }}
-        ) as catalog_tables
-        semi join selected
-            on upper(catalog_tables.table_schema) = selected.schema_name
-            and (
-                selected.relation_name is null
-                or upper(catalog_tables.table_name) = selected.relation_name
-            )
+        {{ catalog_rows_of_selected(duckdb__get_catalog_tables_sql(information_schema)) }}
     ),
 
     columns as (
-        select catalog_columns.*
-        from (
-            {{ duckdb__get_catalog_columns_sql(information_schema) }}
-        ) as catalog_columns
-        semi join selected
-            on upper(catalog_columns.table_schema) = selected.schema_name
-            and (
-                selected.relation_name is null
-                or upper(catalog_columns.table_name) = selected.relation_name
-            )
+        {{ catalog_rows_of_selected(duckdb__get_catalog_columns_sql(information_schema)) }}
     )
 
     {{ duckdb__get_catalog_results_sql() }}
     {% endset %}
     {{ return(run_query(query)) }}
+{%- endmacro %}
+
+{#
+    The rows of one of dbt-duckdb's catalog queries (`catalog_sql`: its tables or its
+    columns) whose relation is in the CTE `selected` of duckdb__get_catalog_relations.
+#}
+{% macro catalog_rows_of_selected(catalog_sql) -%}
+select catalog_rows.*
+        from (
+            {{ catalog_sql }}
+        ) as catalog_rows
+        semi join selected
+            on upper(catalog_rows.table_schema) = selected.schema_name
+            and (
+                selected.relation_name is null
+                or upper(catalog_rows.table_name) = selected.relation_name
+            )
 {%- endmacro %}
