@@ -121,13 +121,13 @@ def seed_parse_state(target_path: Path, parse_state: Path) -> Path:
     return target_path
 
 
-def dbt_location_args(target_path: Path) -> list[str]:
+def dbt_location_args(target_path: Path, project_dir: Path = PROJECT_DIR) -> list[str]:
     """The project, profile, target and log folders of every dbt run of the suite."""
     return [
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--target-path",
         str(target_path),
         "--log-path",
@@ -135,8 +135,9 @@ def dbt_location_args(target_path: Path) -> list[str]:
     ]
 
 
-def run_dbt(args: list[str], *, database: Path, target_path: Path):
-    """Run dbt in-process (much faster than a subprocess) against `database`.
+def run_dbt(args: list[str], *, database: Path, target_path: Path, project_dir: Path = PROJECT_DIR):
+    """Run dbt in-process (much faster than a subprocess) against `database` (the project in
+    `project_dir`: this one, or a test's copy of it).
 
     dbt runs in the database's folder with DUCKDB_PATH set to the file's bare name. Partial
     parsing hashes the profile, the warehouse path included: this way every copy of the suite
@@ -152,7 +153,7 @@ def run_dbt(args: list[str], *, database: Path, target_path: Path):
     os.environ["DUCKDB_PATH"] = database.name
     os.chdir(database.parent)
     try:
-        return dbtRunner().invoke([*args, *dbt_location_args(target_path)])
+        return dbtRunner().invoke([*args, *dbt_location_args(target_path, project_dir)])
     finally:
         # dbt-duckdb keeps its database open for the next invocation with the same profile,
         # and the next copy has the same profile: close it.

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from conftest import PARSE_STATE, SUITE_DBT_VARS, Warehouse, run_dbt, seed_parse_state
+from _project_copy import copy_project
+from conftest import (
+    PARSE_STATE,
+    SUITE_DATABASE,
+    SUITE_DBT_VARS,
+    Warehouse,
+    run_dbt,
+    seed_parse_state,
+)
 from ingest_fixtures import SALES_HEADER, write
 from test_quality_history import QUALITY_NODES, invocations
 
@@ -145,3 +154,50 @@ def test_history_of_a_run_is_written_whole_or_not_at_all(
 
     assert not failed.success
     assert invocations(copy, "run_results_history") == results_before
+
+
+SNAPSHOT = "snapshot.ml_data_pipeline.products_snapshot"
+
+
+def snapshot_and_its_tests(nodes: dict) -> set[str]:
+    """The snapshot's id and its tests' ids among a manifest's `nodes` (JSON or objects)."""
+
+    def parents(node) -> list[str]:
+        if isinstance(node, dict):
+            return node["depends_on"]["nodes"]
+        return node.depends_on.nodes
+
+    return {SNAPSHOT} & set(nodes) | {
+        unique_id
+        for unique_id, node in nodes.items()
+        if unique_id.startswith("test.") and SNAPSHOT in parents(node)
+    }
+
+
+def test_snapshot_survives_a_partial_parse_after_a_macro_of_its_tests_changes(
+    suite_parse_state: Path, tmp_path: Path
+) -> None:
+    """dbt-core 1.11 dropped a YAML-only snapshot, and its tests, from a partially parsed
+    manifest once a macro its tests call had changed: `dbt build` then skipped it without a
+    word. The snapshot is defined in SQL for that reason (snapshots/products_snapshot.sql)."""
+    full = json.loads((suite_parse_state.parent / "manifest.json").read_text())["nodes"]
+    expected = snapshot_and_its_tests(full)
+    assert SNAPSHOT in expected and len(expected) > 5
+    project = copy_project(tmp_path / "project")
+    macro = project / "macros" / "quality" / "mostly_failing_rows.sql"
+    text = macro.read_text()
+    assert "The common end of the" in text
+    macro.write_text(text.replace("The common end of the", "The shared end of the", 1))
+    target = seed_parse_state(tmp_path / "target", suite_parse_state)
+
+    result = run_dbt(
+        ["parse", "--vars", SUITE_DBT_VARS],
+        database=tmp_path / SUITE_DATABASE,
+        target_path=target,
+        project_dir=project,
+    )
+
+    assert result.success, result.exception
+    perf = json.loads((target / "perf_info.json").read_text())
+    assert perf["parsed_path_count"] < perf["path_count"], "dbt parsed the whole project again"
+    assert snapshot_and_its_tests(result.result.nodes) == expected
