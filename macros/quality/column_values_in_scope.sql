@@ -9,7 +9,7 @@ rows_in_scope as (
     {{ rows_in_scope(model, row_condition) }}
 ),
 
-evaluated as {{ cte_not_materialized() }}(
+evaluated as (
     select * from rows_in_scope
     where {{ column_name }} is not null
 )

@@ -7,8 +7,8 @@
     alone: no counts, and `evaluated` is read once. Counting it too made DuckDB materialise
     the CTE (every column of every row in scope: 2.15 GB and 2.7 s, against 73 MB and 0.5 s,
     for one test on the 9.9 M rows of sales_data at scale 100; benchmarks/NOTES.md). With
-    mostly below 1 the counts are needed, so the tests declare their rows in scope
-    `not materialized` (cte_not_materialized): DuckDB reads them twice instead of holding them.
+    mostly below 1 the counts are needed, so the tests whose rows in scope DuckDB would hold
+    declare them `not materialized` (cte_not_materialized): it reads them twice instead.
 #}
 {% macro mostly_failing_rows(mostly, evaluated='evaluated', failing='failing') -%}
 {%- if mostly is number and mostly is not boolean and mostly == 1 -%}
