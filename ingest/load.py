@@ -180,10 +180,19 @@ def _verified_gzip_head(item: LandingFile) -> bytes:
     return head
 
 
-def _inspect_ahead(files: list[LandingFile]) -> Iterator[tuple[int, str] | FileLoadError]:
-    """``_inspect`` of each file in order, computed one file ahead in a thread: hashing
-    releases the GIL, so it overlaps DuckDB's work on the previous file instead of adding
-    to the wall time. Yields the size and hash, or the FileLoadError to raise."""
+def _inspect_ahead(
+    hasher: ThreadPoolExecutor, files: list[LandingFile]
+) -> Iterator[tuple[int, str] | FileLoadError]:
+    """``_inspect`` of each file in order, computed one file ahead on ``hasher`` (one thread):
+    hashing releases the GIL, so it overlaps DuckDB's work on the previous file instead of
+    adding to the wall time. Yields the size and hash, or the FileLoadError to raise.
+
+    The caller owns ``hasher`` and shuts it down when the load ends, failed or not: a
+    generator that owned it would keep its thread until the garbage collector closed the
+    generator (a failed load leaves it in a reference cycle through the traceback), and
+    closing it from inside the collector joins a thread at an arbitrary moment, which can
+    deadlock (CPython 3.11: a collection inside a new thread's start-up, which holds
+    ``threading._shutdown_locks_lock``, then joins a thread, which takes it again)."""
 
     def inspect(item: LandingFile) -> tuple[int, str] | FileLoadError:
         try:
@@ -191,14 +200,13 @@ def _inspect_ahead(files: list[LandingFile]) -> Iterator[tuple[int, str] | FileL
         except FileLoadError as error:
             return error
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-hash") as pool:
-        ahead = pool.submit(inspect, files[0]) if files else None
-        for following in files[1:]:
-            assert ahead is not None
-            current, ahead = ahead, pool.submit(inspect, following)
-            yield current.result()
-        if ahead is not None:
-            yield ahead.result()
+    ahead = hasher.submit(inspect, files[0]) if files else None
+    for following in files[1:]:
+        assert ahead is not None
+        current, ahead = ahead, hasher.submit(inspect, following)
+        yield current.result()
+    if ahead is not None:
+        yield ahead.result()
 
 
 def load_paths(
@@ -267,83 +275,85 @@ def _load_files(
     already_loaded = loaded_hashes(con, sorted({item.source for item in files}))
     # (source, path) of every file version loaded, in the warehouse or earlier in this load.
     versions = loaded_paths(con, sorted({item.source for item in files}))
-    inspected = _inspect_ahead(files)
-    for index, item in enumerate(files, start=1):
-        entry = LedgerEntry(
-            batch_id=ctx.batch_id,
-            source=item.source,
-            path=item.source_file,
-            status=STATUS_FAILED,
-            started_at=utc_now(),
-            finished_at=utc_now(),
-        )
-        try:
-            inspection = next(inspected)
-            if isinstance(inspection, FileLoadError):
-                raise inspection
-            entry.size_bytes, entry.sha256 = inspection
-            key = (item.source, entry.sha256)
-            previous = already_loaded.get(key)
-            if previous is None and key in pending.hashes:
-                previous = next(
-                    e.path
-                    for e in pending.entries
-                    if (e.source, e.sha256) == key and e.status == STATUS_LOADED
-                )
-            if previous is not None:
-                entry.status = STATUS_SKIPPED
-                if previous != item.source_file:
-                    entry.error = f"same content as {previous}"
-            else:
-                version = (item.source, item.source_file)
-                if any(
-                    (e.source, e.path) == version and e.status == STATUS_LOADED
-                    for e in pending.entries
-                ):
-                    # The same path twice in one load (under two landing roots): the later
-                    # one is a new version of the earlier, which must be published first.
-                    publish(con, pending)
-                lines_table = f"temp.ingest_lines_{index}"
-                pending.lines_tables.append(lines_table)
-                staged = _stage_in_transaction(con, item, ctx, lines_table)
-                if staged.deferred is not None:
-                    sql, params = staged.deferred
-                    pending.deferred.setdefault(item.source, []).append(
-                        (item.source_file, sql, params)
+    # Shut down (the thread joined) before this returns or raises; see _inspect_ahead.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-hash") as hasher:
+        inspected = _inspect_ahead(hasher, files)
+        for index, item in enumerate(files, start=1):
+            entry = LedgerEntry(
+                batch_id=ctx.batch_id,
+                source=item.source,
+                path=item.source_file,
+                status=STATUS_FAILED,
+                started_at=utc_now(),
+                finished_at=utc_now(),
+            )
+            try:
+                inspection = next(inspected)
+                if isinstance(inspection, FileLoadError):
+                    raise inspection
+                entry.size_bytes, entry.sha256 = inspection
+                key = (item.source, entry.sha256)
+                previous = already_loaded.get(key)
+                if previous is None and key in pending.hashes:
+                    previous = next(
+                        e.path
+                        for e in pending.entries
+                        if (e.source, e.sha256) == key and e.status == STATUS_LOADED
                     )
+                if previous is not None:
+                    entry.status = STATUS_SKIPPED
+                    if previous != item.source_file:
+                        entry.error = f"same content as {previous}"
                 else:
-                    pending.lines_tables.remove(lines_table)
-                    con.execute(f"drop table if exists {lines_table}")
-                entry.status = STATUS_LOADED
-                entry.rows_loaded = staged.rows_loaded
-                entry.rows_quarantined = staged.rows_quarantined
-                entry.rows_read = staged.rows_read
-                pending.rows += staged.rows_read
-                pending.hashes.add(key)
-                if version in versions:
-                    pending.supersedes.add(version)
-                versions.add(version)
-                if staged.extra_columns:
-                    names = ", ".join(staged.extra_columns)
-                    report.warnings.append(
-                        f"{item.source_file}: unknown columns kept in _extra: {names}"
-                    )
-        except FileLoadError as error:
-            entry.status = STATUS_FAILED
-            entry.error = str(error)
-        entry.finished_at = utc_now()
-        pending.entries.append(entry)
-        report.entries.append(entry)
-        if pending.since is None:
-            pending.since = time.monotonic()
-        if (
-            pending.rows >= publish_every_rows
-            or pending.deferred_files >= PUBLISH_EVERY_FILES
-            or time.monotonic() - pending.since >= publish_every_seconds
-        ):
-            publish(con, pending)
-        if progress is not None:
-            progress(index, len(files), item, entry)
+                    version = (item.source, item.source_file)
+                    if any(
+                        (e.source, e.path) == version and e.status == STATUS_LOADED
+                        for e in pending.entries
+                    ):
+                        # The same path twice in one load (under two landing roots): the later
+                        # one is a new version of the earlier, which must be published first.
+                        publish(con, pending)
+                    lines_table = f"temp.ingest_lines_{index}"
+                    pending.lines_tables.append(lines_table)
+                    staged = _stage_in_transaction(con, item, ctx, lines_table)
+                    if staged.deferred is not None:
+                        sql, params = staged.deferred
+                        pending.deferred.setdefault(item.source, []).append(
+                            (item.source_file, sql, params)
+                        )
+                    else:
+                        pending.lines_tables.remove(lines_table)
+                        con.execute(f"drop table if exists {lines_table}")
+                    entry.status = STATUS_LOADED
+                    entry.rows_loaded = staged.rows_loaded
+                    entry.rows_quarantined = staged.rows_quarantined
+                    entry.rows_read = staged.rows_read
+                    pending.rows += staged.rows_read
+                    pending.hashes.add(key)
+                    if version in versions:
+                        pending.supersedes.add(version)
+                    versions.add(version)
+                    if staged.extra_columns:
+                        names = ", ".join(staged.extra_columns)
+                        report.warnings.append(
+                            f"{item.source_file}: unknown columns kept in _extra: {names}"
+                        )
+            except FileLoadError as error:
+                entry.status = STATUS_FAILED
+                entry.error = str(error)
+            entry.finished_at = utc_now()
+            pending.entries.append(entry)
+            report.entries.append(entry)
+            if pending.since is None:
+                pending.since = time.monotonic()
+            if (
+                pending.rows >= publish_every_rows
+                or pending.deferred_files >= PUBLISH_EVERY_FILES
+                or time.monotonic() - pending.since >= publish_every_seconds
+            ):
+                publish(con, pending)
+            if progress is not None:
+                progress(index, len(files), item, entry)
     publish(con, pending)
     report.warnings.extend(pending.notes)
     return report

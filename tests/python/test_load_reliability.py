@@ -6,6 +6,7 @@ import base64
 import gzip
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,34 @@ def test_failed_checkpoint_after_a_good_commit_is_a_warning(tiny_disk: Path, lan
     assert "\n" not in warning
     subprocess.run(["mount", "-o", "remount,size=64m", str(tiny_disk)], check=True)
     assert count(database, "raw.sales") == 40_000
+
+
+# --- Also: a failed load leaves nothing running ---------------------------------------------
+
+
+def test_a_load_that_fails_midway_leaves_no_thread_behind(landing: Path, database: Path) -> None:
+    """The loader hashes the next file on a thread while DuckDB loads the current one. When
+    the load stops with an error, that thread must be gone by the time the error reaches the
+    caller, even one that keeps the error (its traceback holds the loader's frames, a cycle
+    that only the garbage collector frees). A thread left for the collector to stop is
+    joined at an arbitrary moment, which can deadlock the process (CPython 3.11 joins under
+    a lock that a starting thread holds while it may run the collector)."""
+    for day in range(1, 4):
+        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+
+    def stop_after_the_second_file(index: int, total: int, item: object, entry: object) -> None:
+        if index == 2:
+            raise RuntimeError("stopped by the caller")
+
+    with pytest.raises(RuntimeError) as caught:
+        load_paths([landing], database, progress=stop_after_the_second_file, publish_every_rows=1)
+
+    assert [t.name for t in threading.enumerate() if t.name.startswith("ingest-hash")] == []
+    assert str(caught.value) == "stopped by the caller"
+    # Committed before the error (file by file: publish_every_rows=1), and whole: the first
+    # two files; the third was not loaded.
+    assert [(path, status) for path, status, *_ in ledger_rows(database)] == [
+        ("sales/sales_2026-10-01.csv", "loaded"),
+        ("sales/sales_2026-10-02.csv", "loaded"),
+    ]
+    assert count(database, "raw.sales") == 2
