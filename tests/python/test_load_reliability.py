@@ -6,10 +6,12 @@ import base64
 import gzip
 import os
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_DIR
 from ingest_fixtures import SALES_HEADER, count, query, write
 
 from ingest.errors import WarehouseError
@@ -356,3 +358,57 @@ def test_a_load_that_fails_midway_leaves_no_thread_behind(landing: Path, databas
         ("sales/sales_2026-10-02.csv", "loaded"),
     ]
     assert count(database, "raw.sales") == 2
+
+
+# A subprocess: load_paths stopped by its progress callback, the error kept in a cycle (the
+# frame holds the error, whose traceback holds the frame), then a thread start during which
+# the garbage collector runs, forced at the allocation that CPython 3.11 makes while the
+# starting thread holds threading._shutdown_locks_lock (in _maintain_shutdown_locks).
+_COLLECT_DURING_A_THREAD_START = """
+import gc, sys, threading
+from pathlib import Path
+from ingest.load import load_paths
+
+def stop(index, total, item, entry):
+    if index == 2:
+        raise RuntimeError("stopped by the caller")
+
+def fail_and_keep_the_error():
+    try:
+        load_paths([Path(sys.argv[1])], Path(sys.argv[2]), progress=stop)
+    except RuntimeError as error:
+        kept = error
+
+fail_and_keep_the_error()
+maintain = threading._maintain_shutdown_locks
+def collect_then_maintain():
+    gc.collect()
+    maintain()
+threading._maintain_shutdown_locks = collect_then_maintain
+thread = threading.Thread(target=lambda: None)
+thread.start()
+thread.join()
+print("started and joined")
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(threading, "_maintain_shutdown_locks"),
+    reason="CPython 3.11/3.12 internals (3.13 has no _maintain_shutdown_locks)",
+)
+def test_a_failed_load_cannot_deadlock_a_later_thread_start(landing: Path, database: Path) -> None:
+    """Why no thread may outlive a failed load: if the garbage collector is the one to join
+    it, and it runs while a new thread starts, the new thread deadlocks on a lock it holds
+    and its starter waits in Thread.start() for ever (the stack of a hung pytest worker).
+    Deterministic: the collection is forced at that moment. A hang is a timeout here."""
+    for day in range(1, 4):
+        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+    result = subprocess.run(
+        [sys.executable, "-c", _COLLECT_DURING_A_THREAD_START, str(landing), str(database)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started and joined"
