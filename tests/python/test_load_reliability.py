@@ -394,7 +394,7 @@ print("started and joined")
 
 @pytest.mark.skipif(
     not hasattr(threading, "_maintain_shutdown_locks"),
-    reason="CPython 3.11/3.12 internals (3.13 has no _maintain_shutdown_locks)",
+    reason="this Python's threading has no _maintain_shutdown_locks (CPython 3.11's, tested)",
 )
 def test_a_failed_load_cannot_deadlock_a_later_thread_start(landing: Path, database: Path) -> None:
     """Why no thread may outlive a failed load: if the garbage collector is the one to join
