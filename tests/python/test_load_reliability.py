@@ -25,6 +25,12 @@ def sales_csv(*customers: int) -> str:
     return "\n".join([SALES_HEADER, *rows]) + "\n"
 
 
+def write_sales_days(landing: Path, days: int) -> None:
+    """One small sales file a day, 2026-10-01 onwards, each holding its day's number."""
+    for day in range(1, days + 1):
+        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+
+
 def ledger_rows(database: Path) -> list[tuple]:
     return query(
         database,
@@ -245,8 +251,7 @@ def test_quarantine_bytes_of_an_ordinary_bad_line(landing: Path, database: Path)
 
 def test_work_is_committed_by_time_as_well_as_by_rows(landing: Path, database: Path) -> None:
     """A load killed after its third file keeps what a time-bounded commit published."""
-    for day in range(1, 5):
-        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+    write_sales_days(landing, 4)
 
     def killed_after_third_file(done: int, total: int, item: object, entry: object) -> None:
         if done == 3:
@@ -339,8 +344,7 @@ def test_a_load_that_fails_midway_leaves_no_thread_behind(landing: Path, databas
     that only the garbage collector frees). A thread left for the collector to stop is
     joined at an arbitrary moment, which can deadlock the process (CPython 3.11 joins under
     a lock that a starting thread holds while it may run the collector)."""
-    for day in range(1, 4):
-        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+    write_sales_days(landing, 3)
 
     def stop_after_the_second_file(index: int, total: int, item: object, entry: object) -> None:
         if index == 2:
@@ -401,8 +405,7 @@ def test_a_failed_load_cannot_deadlock_a_later_thread_start(landing: Path, datab
     it, and it runs while a new thread starts, the new thread deadlocks on a lock it holds
     and its starter waits in Thread.start() for ever (the stack of a hung pytest worker).
     Deterministic: the collection is forced at that moment. A hang is a timeout here."""
-    for day in range(1, 4):
-        write(landing / "sales" / f"sales_2026-10-0{day}.csv", sales_csv(day))
+    write_sales_days(landing, 3)
     result = subprocess.run(
         [sys.executable, "-c", _COLLECT_DURING_A_THREAD_START, str(landing), str(database)],
         cwd=PROJECT_DIR,
