@@ -48,6 +48,8 @@ from ingest.lines import (
 )
 from ingest.sql import quote_ident
 
+# One row per JSON Lines file being staged: its rule check (see stage_jsonl).
+JSONL_CHECK_TABLE = "temp.ingest_jsonl_check"
 CSV_DELIMITER = ","
 CSV_QUOTE = '"'
 _FIELD = '"(?:[^"]|"")*"|[^,"]*'
@@ -227,61 +229,101 @@ def stage_csv(
 def stage_jsonl(
     con: duckdb.DuckDBPyConnection, item: LandingFile, ctx: LoadContext, lines: LinesRead
 ) -> StagedFile:
+    """Stage a JSON Lines file: one raw row per valid object, a quarantined line per other.
+
+    Each function of DuckDB's JSON extension parses the text again, so the rules are checked
+    in one pass (which also collects the keys), and a second pass over the faulty lines runs
+    only when there are some. The rows are then extracted from every line that was not
+    quarantined, without checking the rules again (``_check_accounting`` proves the counts).
+    """
     kept, rejected = lines.kept, lines.rejected
     contract = item.contract
+    # Each check runs only on the lines that passed the previous ones (a CASE evaluates its
+    # branches on the rows that reach them), so json_keys never sees invalid JSON.
     classified = f"""{numbered_lines_cte(lines)},
+        checked as (
+            select
+                line_number,
+                line,
+                case when line is not null and trim(line) <> '' then json_valid(line) end
+                    as is_json,
+            from numbered
+        ),
+        keyed as (
+            select
+                line_number,
+                line,
+                is_json,
+                case when is_json then json_type(line) end as json_kind,
+                case when is_json and json_type(line) = 'OBJECT' then json_keys(line) end
+                    as keys,
+            from checked
+        ),
         classified as (
             select
                 line_number,
                 line,
+                keys,
                 case
-                    when line is null or trim(line) = '' then 'empty line'
-                    when not json_valid(line) then 'malformed JSON'
-                    when json_type(line) <> 'OBJECT' then 'not a JSON object'
+                    when is_json is null then 'empty line'
+                    when not is_json then 'malformed JSON'
+                    when json_kind <> 'OBJECT' then 'not a JSON object'
                     -- DuckDB keeps the first value of a repeated key: never pick one silently.
-                    when len(json_keys(line)) <> len(list_distinct(json_keys(line)))
-                        then 'duplicate_key'
+                    when len(keys) <> len(list_distinct(keys)) then 'duplicate_key'
                 end as problem,
-            from numbered
+            from keyed
         )"""
-    # One pass over the valid objects: how many, and every key they use.
-    keys_row = con.execute(
-        f"with {classified} select count(*), list_distinct(flatten(list(json_keys(line))))"
-        " from classified where problem is null"
-    ).fetchone()
-    assert keys_row is not None
-    keys = {str(key) for key in (keys_row[1] or [])}
-    if keys_row[0] > 0:
+    # One pass over every line: how many valid objects, every key they use, and the line
+    # number and problem of each faulty line (few: kept in DuckDB, in one row of one table).
+    con.execute(
+        f"create or replace temp table {JSONL_CHECK_TABLE} as with {classified}"
+        " select count(*) filter (where problem is null) as valid,"
+        " list_distinct(flatten(list(distinct keys) filter (where problem is null))) as keys,"
+        " list({'line_number': line_number, 'problem': problem})"
+        " filter (where problem is not null) as problems"
+        " from classified"
+    )
+    counts = con.execute(f"select valid, keys, len(problems) from {JSONL_CHECK_TABLE}").fetchone()
+    assert counts is not None
+    valid, faulty = int(counts[0]), int(counts[2] or 0)
+    keys = {str(key) for key in (counts[1] or [])}
+    if valid > 0:
         _check_columns(item, [name for name in contract.required if name in keys], kind="key")
     extras = sorted(keys - set(contract.column_names))
-    removal = json.dumps(dict.fromkeys(contract.column_names))
+    faulty_lines = f"select unnest(problems, recursive := true) from {JSONL_CHECK_TABLE}"
+    rows_quarantined = 0
+    if faulty:
+        quarantined = con.execute(
+            f"insert into {QUARANTINE_STAGE} with {numbered_lines_cte(lines)},"
+            f" faulty as ({faulty_lines})"
+            " select ?, ?, ?, numbered.line_number, coalesce(numbered.line, ''),"
+            " faulty.problem, ?, to_base64(encode(coalesce(numbered.line, '')))"
+            " from numbered inner join faulty on numbered.line_number = faulty.line_number",
+            [ctx.batch_id, item.source, item.source_file, ctx.loaded_at],
+        ).fetchone()
+        rows_quarantined = int(quarantined[0]) if quarantined else 0
+    # The keys outside the contract, kept as one JSON object: only when the file has any.
+    extra = "nullif(cast(json_merge_patch(line, ?) as varchar), '{}')::json"
+    extra_params = [json.dumps(dict.fromkeys(contract.column_names))] if extras else []
+    not_faulty = (
+        f" where line_number not in (select line_number from ({faulty_lines}))" if faulty else ""
+    )
     select_list = ", ".join(f"json_values[{i}]" for i in range(1, len(contract.columns) + 1))
     loaded = con.execute(
-        f"insert into {stage_table(contract)} with {classified},"
+        f"insert into {stage_table(contract)} with {numbered_lines_cte(lines)},"
         " extracted as (select line_number, line, json_extract_string(line, ?) as json_values"
-        " from classified where problem is null)"
-        f" select {select_list},"
-        " nullif(cast(json_merge_patch(line, ?) as varchar), '{}')::json, ?, ?, line_number, ?"
+        f" from numbered{not_faulty})"
+        f" select {select_list}, {extra if extras else 'cast(null as json)'}, ?, ?, line_number, ?"
         " from extracted",
         [
             [_json_path(name) for name in contract.column_names],
-            removal,
+            *extra_params,
             ctx.batch_id,
             item.source_file,
             ctx.loaded_at,
         ],
     ).fetchone()
     rows_loaded = int(loaded[0]) if loaded else 0
-    rows_quarantined = 0
-    if rows_loaded < kept:
-        quarantined = con.execute(
-            f"insert into {QUARANTINE_STAGE} with {classified}"
-            " select ?, ?, ?, line_number, coalesce(line, ''), problem, ?,"
-            " to_base64(encode(coalesce(line, '')))"
-            " from classified where problem is not null",
-            [ctx.batch_id, item.source, item.source_file, ctx.loaded_at],
-        ).fetchone()
-        rows_quarantined = int(quarantined[0]) if quarantined else 0
     staged = StagedFile(rows_loaded, rows_quarantined, extras)
     if rejected:
         staged.rows_quarantined += quarantine_rejects(con, item, ctx, lines, first_line=1)
