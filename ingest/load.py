@@ -321,9 +321,11 @@ def _load_files(
                         pending.deferred.setdefault(item.source, []).append(
                             (item.source_file, sql, params)
                         )
+                        pending.lines_tables.extend(staged.tables)
                     else:
                         pending.lines_tables.remove(lines_table)
-                        con.execute(f"drop table if exists {lines_table}")
+                        for table in [lines_table, *staged.tables]:
+                            con.execute(f"drop table if exists {table}")
                     entry.status = STATUS_LOADED
                     entry.rows_loaded = staged.rows_loaded
                     entry.rows_quarantined = staged.rows_quarantined

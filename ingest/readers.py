@@ -10,7 +10,7 @@ plus the lines the reader rejected (invalid UTF-8, reported by ``store_rejects``
 exact line) gives each row its physical line number, even when DuckDB reads in parallel.
 CSV fields are then split in SQL (``string_split``; a regular expression for the rare lines
 with quotes), JSON is parsed with DuckDB's JSON functions. Lines that cannot be parsed go to
-the quarantine with their text and a reason; the rest go to the raw table, as text. A CSV
+the quarantine with their text and a reason; the rest go to the raw table, as text. A text
 file's rows are not copied into a staging table: its select is run once, when the load
 publishes the file (``StagedFile.deferred``), so that the rows are written only once.
 
@@ -48,8 +48,6 @@ from ingest.lines import (
 )
 from ingest.sql import quote_ident
 
-# One row per JSON Lines file being staged: its rule check (see stage_jsonl).
-JSONL_CHECK_TABLE = "temp.ingest_jsonl_check"
 CSV_DELIMITER = ","
 CSV_QUOTE = '"'
 _FIELD = '"(?:[^"]|"")*"|[^,"]*'
@@ -77,6 +75,8 @@ class StagedFile:
     # A select of the file's raw rows, run when the file is published (instead of staging
     # its rows now): the rows are then written once, straight from the lines table.
     deferred: tuple[str, list[object]] | None = None
+    # Temporary tables the deferred select reads besides the lines table: dropped with it.
+    tables: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -234,7 +234,9 @@ def stage_jsonl(
     Each function of DuckDB's JSON extension parses the text again, so the rules are checked
     in one pass (which also collects the keys), and a second pass over the faulty lines runs
     only when there are some. The rows are then extracted from every line that was not
-    quarantined, without checking the rules again (``_check_accounting`` proves the counts).
+    quarantined, without checking the rules again (``_check_accounting`` proves the counts),
+    at publish time like a CSV file's (``StagedFile.deferred``), unless the reader rejected
+    lines (their numbering needs the rejects table, which the next file replaces).
     """
     kept, rejected = lines.kept, lines.rejected
     contract = item.contract
@@ -275,22 +277,23 @@ def stage_jsonl(
         )"""
     # One pass over every line: how many valid objects, every key they use, and the line
     # number and problem of each faulty line (few: kept in DuckDB, in one row of one table).
+    check_table = f"{lines.table}_check"
     con.execute(
-        f"create or replace temp table {JSONL_CHECK_TABLE} as with {classified}"
+        f"create or replace temp table {check_table} as with {classified}"
         " select count(*) filter (where problem is null) as valid,"
         " list_distinct(flatten(list(distinct keys) filter (where problem is null))) as keys,"
         " list({'line_number': line_number, 'problem': problem})"
         " filter (where problem is not null) as problems"
         " from classified"
     )
-    counts = con.execute(f"select valid, keys, len(problems) from {JSONL_CHECK_TABLE}").fetchone()
+    counts = con.execute(f"select valid, keys, len(problems) from {check_table}").fetchone()
     assert counts is not None
     valid, faulty = int(counts[0]), int(counts[2] or 0)
     keys = {str(key) for key in (counts[1] or [])}
     if valid > 0:
         _check_columns(item, [name for name in contract.required if name in keys], kind="key")
     extras = sorted(keys - set(contract.column_names))
-    faulty_lines = f"select unnest(problems, recursive := true) from {JSONL_CHECK_TABLE}"
+    faulty_lines = f"select unnest(problems, recursive := true) from {check_table}"
     rows_quarantined = 0
     if faulty:
         quarantined = con.execute(
@@ -309,24 +312,31 @@ def stage_jsonl(
         f" where line_number not in (select line_number from ({faulty_lines}))" if faulty else ""
     )
     select_list = ", ".join(f"json_values[{i}]" for i in range(1, len(contract.columns) + 1))
-    loaded = con.execute(
-        f"insert into {stage_table(contract)} with {numbered_lines_cte(lines)},"
+    rows_select = (
+        f"with {numbered_lines_cte(lines)},"
         " extracted as (select line_number, line, json_extract_string(line, ?) as json_values"
         f" from numbered{not_faulty})"
         f" select {select_list}, {extra if extras else 'cast(null as json)'}, ?, ?, line_number, ?"
-        " from extracted",
-        [
-            [_json_path(name) for name in contract.column_names],
-            *extra_params,
-            ctx.batch_id,
-            item.source_file,
-            ctx.loaded_at,
-        ],
-    ).fetchone()
-    rows_loaded = int(loaded[0]) if loaded else 0
-    staged = StagedFile(rows_loaded, rows_quarantined, extras)
+        " from extracted"
+    )
+    rows_params: list[object] = [
+        [_json_path(name) for name in contract.column_names],
+        *extra_params,
+        ctx.batch_id,
+        item.source_file,
+        ctx.loaded_at,
+    ]
     if rejected:
+        # The line numbering joins the reader's rejects table, which the next file replaces.
+        loaded = con.execute(
+            f"insert into {stage_table(contract)} {rows_select}", rows_params
+        ).fetchone()
+        staged = StagedFile(int(loaded[0]) if loaded else 0, rows_quarantined, extras)
         staged.rows_quarantined += quarantine_rejects(con, item, ctx, lines, first_line=1)
+    else:
+        # Run at publish time, straight into the raw table (see StagedFile.deferred).
+        staged = StagedFile(valid, rows_quarantined, extras, (rows_select, rows_params))
+    staged.tables.append(check_table)
     _check_accounting(item, staged, physical_data_lines=kept + rejected)
     return staged
 
