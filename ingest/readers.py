@@ -240,54 +240,29 @@ def stage_jsonl(
     """
     kept, rejected = lines.kept, lines.rejected
     contract = item.contract
-    # Each check runs only on the lines that passed the previous ones (a CASE evaluates its
-    # branches on the rows that reach them), so json_keys never sees invalid JSON.
-    classified = f"""{numbered_lines_cte(lines)},
-        checked as (
-            select
-                line_number,
-                line,
-                case when line is not null and trim(line) <> '' then json_valid(line) end
-                    as is_json,
-            from numbered
-        ),
-        keyed as (
-            select
-                line_number,
-                line,
-                is_json,
-                case when is_json then json_type(line) end as json_kind,
-                case when is_json and json_type(line) = 'OBJECT' then json_keys(line) end
-                    as keys,
-            from checked
-        ),
-        classified as (
-            select
-                line_number,
-                line,
-                keys,
-                case
-                    when is_json is null then 'empty line'
-                    when not is_json then 'malformed JSON'
-                    when json_kind <> 'OBJECT' then 'not a JSON object'
-                    -- DuckDB keeps the first value of a repeated key: never pick one silently.
-                    when len(keys) <> len(list_distinct(keys)) then 'duplicate_key'
-                end as problem,
-            from keyed
-        )"""
-    # One pass over every line: how many valid objects, every key they use, and the line
-    # number and problem of each faulty line (few: kept in DuckDB, in one row of one table).
+    # One pass over every line: how many valid objects, the distinct key lists they have, and
+    # the line number and problem of each faulty line (few: kept in DuckDB, in one row of one
+    # table). Repeated keys are rare and costly to look for in every line: the pass runs
+    # again with that check only when one of the file's key lists repeats a key.
     check_table = f"{lines.table}_check"
-    con.execute(
-        f"create or replace temp table {check_table} as with {classified}"
-        " select count(*) filter (where problem is null) as valid,"
-        " list_distinct(flatten(list(distinct keys) filter (where problem is null))) as keys,"
-        " list({'line_number': line_number, 'problem': problem})"
-        " filter (where problem is not null) as problems"
-        " from classified"
-    )
-    counts = con.execute(f"select valid, keys, len(problems) from {check_table}").fetchone()
-    assert counts is not None
+    for duplicate_keys in (False, True):
+        con.execute(
+            f"create or replace temp table {check_table} as"
+            f" with {_classified_json_lines(lines, duplicate_keys=duplicate_keys)}"
+            " select count(*) filter (where problem is null) as valid,"
+            " list(distinct keys) filter (where problem is null) as key_lists,"
+            " list({'line_number': line_number, 'problem': problem})"
+            " filter (where problem is not null) as problems"
+            " from classified"
+        )
+        counts = con.execute(
+            "select valid, list_distinct(flatten(key_lists)), len(problems),"
+            " list_bool_or(list_transform(key_lists, lambda keys: len(keys) <> list_unique(keys)))"
+            f" from {check_table}"
+        ).fetchone()
+        assert counts is not None
+        if duplicate_keys or not counts[3]:
+            break
     valid, faulty = int(counts[0]), int(counts[2] or 0)
     keys = {str(key) for key in (counts[1] or [])}
     if valid > 0:
@@ -339,6 +314,49 @@ def stage_jsonl(
     staged.tables.append(check_table)
     _check_accounting(item, staged, physical_data_lines=kept + rejected)
     return staged
+
+
+def _classified_json_lines(lines: LinesRead, *, duplicate_keys: bool) -> str:
+    """CTEs ending in ``classified(line_number, line, keys, problem)``: each line's problem
+    (null for a valid object) and, for a JSON object, its keys.
+
+    Cheap checks first: validity (one parse), then the keys of the valid lines that are
+    objects (a valid line starting with ``{`` is one; any other is asked its type). Blank
+    lines are told apart from malformed ones among the invalid lines only.
+    """
+    duplicate_check = (
+        # DuckDB keeps the first value of a repeated key: never pick one silently.
+        "when len(keys) <> list_unique(keys) then 'duplicate_key'" if duplicate_keys else ""
+    )
+    return f"""{numbered_lines_cte(lines)},
+        checked as (
+            select line_number, line, coalesce(json_valid(line), false) as is_json,
+            from numbered
+        ),
+        keyed as (
+            select
+                line_number,
+                line,
+                is_json,
+                case
+                    when is_json and (starts_with(line, '{{') or json_type(line) = 'OBJECT')
+                        then json_keys(line)
+                end as keys,
+            from checked
+        ),
+        classified as (
+            select
+                line_number,
+                line,
+                keys,
+                case
+                    when not is_json and (line is null or trim(line) = '') then 'empty line'
+                    when not is_json then 'malformed JSON'
+                    when keys is null then 'not a JSON object'
+                    {duplicate_check}
+                end as problem,
+            from keyed
+        )"""
 
 
 def _json_path(key: str) -> str:
