@@ -194,6 +194,7 @@ bench: install  ## Benchmark suite (not part of `make test`): results/*.json + d
 	$(BIN)/python benchmarks/bench_pipeline.py --scales 1 $(BENCH_SCALES) --warm
 	$(BIN)/python benchmarks/bench_incremental.py --scale 10
 	$(BIN)/python benchmarks/bench_load_sales.py --scale 100
+	$(BIN)/python benchmarks/bench_load_events.py --scale 100
 	$(BIN)/python benchmarks/report.py
 
 # Measured once (benchmarks/NOTES.md, "Scale 500"): over 3 hours on 2 cores, and about 55 GB

@@ -283,6 +283,15 @@ def render(results: dict[str, dict], assets: Path, notes: str) -> str:
         ["`benchmarks/bench_load_sales.py`."],
         loader_result,
     )
+    lines += section(
+        "## 6. The loader on JSON Lines: the events against a bare `read_json`",
+        runs(results, "load_events_"),
+        [
+            "`benchmarks/bench_load_events.py` (fault rate 0.01; no target in the issue: the",
+            "events are the largest source, most of the load stage of the whole job).",
+        ],
+        loader_result,
+    )
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)

@@ -160,3 +160,32 @@ def test_report_shows_where_a_failed_run_stopped(tmp_path: Path) -> None:
         "| make run completes at scale 500 | stopped at build | completes | **not met** |" in page
     )
     assert "| peak RSS at scale 500 (up to the failure) | 6.836 GB | 6 GB | **not met** |" in page
+
+
+def test_events_loader_bench_measures_the_loader_at_two_revisions(tmp_path: Path) -> None:
+    """bench_load_events.py with --against: this checkout's loader, the bare read_json floor
+    and the loader of another revision (a temporary worktree, removed afterwards)."""
+    results = tmp_path / "results"
+    subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/bench_load_events.py",
+            *("--scale", "0.02", "--workdir", str(tmp_path), "--against", "HEAD"),
+        ],
+        cwd=PROJECT_DIR,
+        env={**__import__("os").environ, "BENCH_RESULTS_DIR": str(results)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    document = json.loads((results / "load_events_scale0.02.json").read_text())
+    contenders = document["contenders"]
+    assert set(contenders) == {"ingest", "bare_read_json", "ingest_against"}
+    for contender in contenders.values():
+        assert contender["median"]["wall_seconds"] > 0 and contender["rows"] > 0
+    worktrees = subprocess.run(
+        ["git", "worktree", "list"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    assert str(tmp_path) not in worktrees
+    page = render_report(results, tmp_path)
+    assert "## 6. The loader on JSON Lines" in page and "(c) ingest load at " in page
