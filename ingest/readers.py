@@ -232,9 +232,9 @@ def stage_jsonl(
     """Stage a JSON Lines file: one raw row per valid object, a quarantined line per other.
 
     Each function of DuckDB's JSON extension parses the text again, so the rules are checked
-    in one pass (which also collects the keys), and a second pass over the faulty lines runs
-    only when there are some. The rows are then extracted from every line that was not
-    quarantined, without checking the rules again (``_check_accounting`` proves the counts),
+    in one pass, which also collects the keys and records the faulty lines; the quarantine
+    takes those lines by number. The rows are then extracted from every other line, without
+    checking the rules again (``_check_accounting`` proves the counts),
     at publish time like a CSV file's (``StagedFile.deferred``), unless the reader rejected
     lines (their numbering needs the rejects table, which the next file replaces).
     """

@@ -307,6 +307,36 @@ def test_jsonl_values_extra_keys_and_quarantine(landing: Path, database: Path) -
     assert any("session" in warning for warning in report.warnings)
 
 
+def test_every_jsonl_rule_in_one_file_gives_each_line_its_own_verdict(
+    landing: Path, database: Path
+) -> None:
+    # One line per rule, in one file: the check pass, the quarantine from its record and the
+    # rows extracted from the other lines must agree line by line.
+    lines = [
+        b'  {"user_id": 1, "event_type": "click", "timestamp": "t"}',  # object after blanks
+        b"   ",  # blank
+        b'"just a string"',  # valid JSON, not an object
+        b'{"user_id": 2, "event_type": "click", "timestamp": "t", "user_id": 3}',  # repeated key
+        b'{"user_id": 4, "event_type": "view", "timestamp": "t", "ref": "mail"}',  # extra key
+        b"{}",  # an object without keys: a row of nulls, like any missing value
+    ]
+    write(landing / "events" / "events_2026-10-01T11.jsonl", b"\n".join(lines) + b"\n")
+    report = load_paths([landing], database)
+    rows = query(
+        database,
+        "select _row_number, user_id, _extra->>'ref' from raw.events order by _row_number",
+    )
+    assert rows == [(1, "1", None), (5, "4", "mail"), (6, None, None)]
+    quarantined = query(database, "select line_number, reason from raw._quarantine order by 1")
+    assert quarantined == [
+        (2, "empty line"),
+        (3, "not a JSON object"),
+        (4, "duplicate_key"),
+    ]
+    assert ledger(database)["events/events_2026-10-01T11.jsonl"][:4] == ("loaded", 6, 3, 3)
+    assert any("ref" in warning for warning in report.warnings)
+
+
 def test_jsonl_gz_loads(landing: Path, database: Path) -> None:
     write(
         landing / "events" / "events_2026-10-01T00.jsonl.gz",
