@@ -9,6 +9,7 @@ from it with its tables and chart.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -46,26 +47,25 @@ def render_report(results: Path, tmp_path: Path) -> str:
     return page
 
 
-@pytest.fixture(scope="module")
-def exercise1(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
-    workdir = tmp_path_factory.mktemp("bench")
-    results = workdir / "results"
+def run_bench(script: str, name: str, workdir: Path, results: Path, *extra: str) -> dict:
+    """benchmarks/<script> at scale 0.02, its results in `results`; the result document."""
     subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/bench_exercise1.py",
-            "--scale",
-            "0.02",
-            "--workdir",
-            str(workdir),
-        ],
+        [sys.executable, f"benchmarks/{script}", "--scale", "0.02", "--workdir", str(workdir)]
+        + list(extra),
         cwd=PROJECT_DIR,
-        env={**__import__("os").environ, "BENCH_RESULTS_DIR": str(results)},
+        env={**os.environ, "BENCH_RESULTS_DIR": str(results)},
         check=True,
         capture_output=True,
         text=True,
     )
-    document = json.loads((results / "exercise1_scale0.02.json").read_text())
+    return json.loads((results / f"{name}_scale0.02.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def exercise1(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    workdir = tmp_path_factory.mktemp("bench")
+    results = workdir / "results"
+    document = run_bench("bench_exercise1.py", "exercise1", workdir, results)
     return workdir, results, document
 
 
@@ -166,19 +166,9 @@ def test_events_loader_bench_measures_the_loader_at_two_revisions(tmp_path: Path
     """bench_load_events.py with --against: this checkout's loader, the bare read_json floor
     and the loader of another revision (a temporary worktree, removed afterwards)."""
     results = tmp_path / "results"
-    subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/bench_load_events.py",
-            *("--scale", "0.02", "--workdir", str(tmp_path), "--against", "HEAD"),
-        ],
-        cwd=PROJECT_DIR,
-        env={**__import__("os").environ, "BENCH_RESULTS_DIR": str(results)},
-        check=True,
-        capture_output=True,
-        text=True,
+    document = run_bench(
+        "bench_load_events.py", "load_events", tmp_path, results, "--against", "HEAD"
     )
-    document = json.loads((results / "load_events_scale0.02.json").read_text())
     contenders = document["contenders"]
     assert set(contenders) == {"ingest", "bare_read_json", "ingest_against"}
     for contender in contenders.values():
