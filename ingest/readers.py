@@ -46,7 +46,7 @@ from ingest.lines import (
     numbered_lines_cte,
     quarantine_rejects,
 )
-from ingest.sql import quote_ident
+from ingest.sql import quote_ident, quote_literal
 
 CSV_DELIMITER = ","
 CSV_QUOTE = '"'
@@ -248,7 +248,8 @@ def stage_jsonl(
     for duplicate_keys in (False, True):
         con.execute(
             f"create or replace temp table {check_table} as"
-            f" with {_classified_json_lines(lines, duplicate_keys=duplicate_keys)}"
+            f" with {numbered_lines_cte(lines)},"
+            f" {classified_json_lines('numbered', duplicate_keys=duplicate_keys)}"
             " select count(*) filter (where problem is null) as valid,"
             " list(distinct keys) filter (where problem is null) as key_lists,"
             " list({'line_number': line_number, 'problem': problem})"
@@ -295,7 +296,7 @@ def stage_jsonl(
         " from extracted"
     )
     rows_params: list[object] = [
-        [_json_path(name) for name in contract.column_names],
+        [json_path(name) for name in contract.column_names],
         *extra_params,
         ctx.batch_id,
         item.source_file,
@@ -316,10 +317,15 @@ def stage_jsonl(
     return staged
 
 
-def _classified_json_lines(lines: LinesRead, *, duplicate_keys: bool) -> str:
-    """CTEs ending in ``classified(line_number, line, keys, problem)``: each line's problem
-    (null for a valid object) and, for a JSON object, its keys.
+def classified_json_lines(
+    source: str, *, duplicate_keys: bool, empty: str = "empty line", rules: str = ""
+) -> str:
+    """CTEs ending in ``classified``: every column of ``source`` (a relation with a ``line``),
+    then ``keys`` (a JSON object's keys) and ``problem`` (null for a valid object).
 
+    The rules of a JSON Lines line, shared by the file loader and the Kafka stream: blank
+    (``empty``), not JSON, not an object, a key twice (``duplicate_key``, when
+    ``duplicate_keys``), then the caller's further ``rules`` (``when ... then ...``).
     Cheap checks first: validity (one parse), then the keys of the valid lines that are
     objects (a valid line starting with ``{`` is one; any other is asked its type). Blank
     lines are told apart from malformed ones among the invalid lines only.
@@ -328,15 +334,13 @@ def _classified_json_lines(lines: LinesRead, *, duplicate_keys: bool) -> str:
         # DuckDB keeps the first value of a repeated key: never pick one silently.
         "when len(keys) <> list_unique(keys) then 'duplicate_key'" if duplicate_keys else ""
     )
-    return f"""{numbered_lines_cte(lines)},
-        checked as (
-            select line_number, line, coalesce(json_valid(line), false) as is_json,
-            from numbered
+    return f"""checked as (
+            select *, coalesce(json_valid(line), false) as is_json,
+            from {source}
         ),
         keyed as (
             select
-                line_number,
-                line,
+                * exclude (is_json),
                 is_json,
                 case
                     when is_json and (starts_with(line, '{{') or json_type(line) = 'OBJECT')
@@ -346,20 +350,21 @@ def _classified_json_lines(lines: LinesRead, *, duplicate_keys: bool) -> str:
         ),
         classified as (
             select
-                line_number,
-                line,
-                keys,
+                * exclude (is_json),
                 case
-                    when not is_json and (line is null or trim(line) = '') then 'empty line'
+                    when not is_json and (line is null or trim(line) = '')
+                        then {quote_literal(empty)}
                     when not is_json then 'malformed JSON'
                     when keys is null then 'not a JSON object'
                     {duplicate_check}
+                    {rules}
                 end as problem,
             from keyed
         )"""
 
 
-def _json_path(key: str) -> str:
+def json_path(key: str) -> str:
+    """The JSONPath of a top-level ``key`` (quoted: any key name is safe)."""
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

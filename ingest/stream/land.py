@@ -13,9 +13,12 @@ message is landed at most once even if a consumer is handed it twice (a restart 
 commit and Kafka's offset commit, two streamers on one group). The consumer seeks to the
 stored offsets on start, so none is skipped either.
 
-A message is malformed when it is empty, not JSON, not a JSON object, or lacks one of the
-contract's required keys. (A file line missing a key lands and is rejected in staging; a
-message has no file to be checked against the contract as a whole, so it is checked alone.)
+A message is malformed by the rules of a JSON Lines file's line (``ingest.readers``): when it
+is empty, not JSON, not a JSON object or has a key twice (``duplicate_key``: DuckDB would
+keep the first value). It is also malformed when it lacks one of the contract's required
+keys: a file line missing a key lands and is rejected in staging, because the loader refuses
+the whole file when no line has the key (a renamed field); a message has no file to be
+checked against the contract as a whole, so it is checked alone.
 
 Erased people stay erased: when ``raw._erasure_registry`` has rows, the same transaction
 removes the messages of erased people with the loader's suppression
@@ -38,6 +41,7 @@ import pyarrow as pa
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
 from ingest.ledger import QUARANTINE, STATUS_LOADED, LedgerEntry, ensure_tables, write_entries
 from ingest.privacy.suppression import adjusted, for_load, suppress
+from ingest.readers import classified_json_lines, json_path
 from ingest.sql import qualified
 from ingest.stream.tables import BATCHES, OFFSETS
 
@@ -114,38 +118,31 @@ def source_file(topic: str, partition: int) -> str:
     return f"kafka://{topic}/{partition}"
 
 
-def _json_path(key: str) -> str:
-    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _classified_sql() -> str:
+    """Messages at or past their partition's stored offset, with their problem (or null).
 
-
-def _classified_sql() -> tuple[str, list[object]]:
-    """Messages at or past their partition's stored offset, with their problem (or null)."""
-    contract = CONTRACTS[SOURCE]
-    missing = "".join(
-        f" when json_extract(line, ?) is null then 'missing required key {name}'"
-        for name in contract.required
-    )
-    sql = f"""
-        create or replace temp table ingest_stream_classified as
-        select
-            messages."partition",
-            messages."offset",
-            messages.line,
-            messages.sent_at,
-            case
-                when messages.line is null or trim(messages.line) = '' then 'empty message'
-                when not json_valid(messages.line) then 'malformed JSON'
-                when json_type(messages.line) <> 'OBJECT' then 'not a JSON object'
-                {missing}
-            end as problem
-        from {_MESSAGES_VIEW} as messages
-        left join {OFFSETS} as stored
-            on stored.consumer_group = ?
-            and stored.topic = ?
-            and stored."partition" = messages."partition"
-        where messages."offset" >= coalesce(stored.next_offset, 0)
+    The rules of a JSON Lines file's line (``ingest.readers.classified_json_lines``), then
+    the contract's required keys, checked per message. Parameters: the consumer group, the
+    topic, the required keys (twice).
     """
-    return sql, [_json_path(name) for name in contract.required]
+    rules = (
+        "when not list_has_all(keys, ?::varchar[]) then 'missing required key '"
+        " || list_filter(?::varchar[], lambda name: not list_contains(keys, name))[1]"
+    )
+    return f"""
+        create or replace temp table ingest_stream_classified as
+        with pending as (
+            select messages."partition", messages."offset", messages.line, messages.sent_at
+            from {_MESSAGES_VIEW} as messages
+            left join {OFFSETS} as stored
+                on stored.consumer_group = ?
+                and stored.topic = ?
+                and stored."partition" = messages."partition"
+            where messages."offset" >= coalesce(stored.next_offset, 0)
+        ),
+        {classified_json_lines("pending", duplicate_keys=True, empty="empty message", rules=rules)}
+        select * exclude (keys) from classified
+    """
 
 
 def land_kafka_batch(
@@ -167,8 +164,8 @@ def land_kafka_batch(
     prefix = f"kafka://{topic}/"
     con.execute("begin transaction")
     try:
-        classified, params = _classified_sql()
-        con.execute(classified, [*params, group, topic])
+        required = list(contract.required)
+        con.execute(_classified_sql(), [group, topic, required, required])
         select_list = ", ".join(
             f"json_values[{i}]" for i in range(1, len(contract.column_names) + 1)
         )
@@ -184,7 +181,7 @@ def land_kafka_batch(
             ' ?, ? || "partition", "offset", ?'
             " from extracted",
             [
-                [_json_path(name) for name in contract.column_names],
+                [json_path(name) for name in contract.column_names],
                 removal,
                 batch_id,
                 prefix,

@@ -337,6 +337,62 @@ def test_every_jsonl_rule_in_one_file_gives_each_line_its_own_verdict(
     assert any("ref" in warning for warning in report.warnings)
 
 
+def test_a_kafka_message_gets_the_verdict_of_the_same_file_line(
+    landing: Path, database: Path, tmp_path: Path
+) -> None:
+    # The stream lands messages with the file loader's rules (ingest.readers), plus a
+    # required-key check of its own: the same texts get the same reasons and the same rows.
+    from datetime import datetime
+
+    import duckdb
+
+    from ingest.stream.land import MessageBatch, land_kafka_batch
+
+    texts = [
+        b'  {"user_id": 1, "event_type": "click", "timestamp": "t"}',
+        b"   ",
+        b"not json",
+        b'"just a string"',
+        b'{"user_id": 2, "event_type": "click", "timestamp": "t", "user_id": 3}',
+        b'{"user_id": 4, "event_type": "view", "timestamp": "t", "ref": "mail"}',
+        b'{"event_type": "view", "timestamp": "t"}',
+    ]
+    write(landing / "events" / "events_2026-10-01T11.jsonl", b"\n".join(texts) + b"\n")
+    load_paths([landing], database)
+    batch = MessageBatch()
+    for offset, text in enumerate(texts, start=1):
+        batch.add(0, offset, text, 0)
+    streamed = tmp_path / "stream.duckdb"
+    with duckdb.connect(str(streamed)) as con:
+        land_kafka_batch(
+            con,
+            batch,
+            group="g",
+            topic="t",
+            batch_id="b",
+            loaded_at=datetime(2026, 10, 1, 12),
+            lag_messages=None,
+        )
+    rows = "select _row_number, user_id, event_type, _extra from raw.events order by 1"
+    reasons = "select line_number, reason from raw._quarantine order by 1"
+    assert query(streamed, reasons) == [
+        (2, "empty message"),
+        (3, "malformed JSON"),
+        (4, "not a JSON object"),
+        (5, "duplicate_key"),
+        (7, "missing required key user_id"),
+    ]
+    assert query(database, reasons) == [
+        (2, "empty line"),
+        (3, "malformed JSON"),
+        (4, "not a JSON object"),
+        (5, "duplicate_key"),
+    ]
+    # A file line missing a key lands (staging rejects it); the message was quarantined.
+    assert query(streamed, rows) == query(database, rows + " limit 2")
+    assert query(database, rows)[2] == (7, None, "view", None)
+
+
 def test_jsonl_gz_loads(landing: Path, database: Path) -> None:
     write(
         landing / "events" / "events_2026-10-01T00.jsonl.gz",
