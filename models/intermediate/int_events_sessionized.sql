@@ -13,9 +13,11 @@
     on: a new day at the end costs that day; a late file for an old day rebuilds from that
     day on (later session numbers may shift). Rows already here before that date are the
     context: each user's last event, its session number and time, so that a session going
-    over midnight keeps its number. Validity of a staged event depends on its own row only,
-    so rows never leave stg_events; a change of the accepted_event_types seed needs
-    --full-refresh.
+    over midnight keeps its number. The rebuilt dates are read whole from stg_events, where a
+    re-sent file's new version has replaced the old version's rows. Rows that leave
+    stg_events on an earlier date (`ingest purge-expired`, a new version whose events moved
+    to a later date) stay until a --full-refresh, as does a change of the
+    accepted_event_types seed; `ingest erase` deletes a person's rows here itself.
     The windows run over the keys of the events only (event_id, user_id, event_at), and the
     numbered keys are joined back to the events: a window keeps every column of its input,
     and sorting whole event rows (the JSON payload, the lineage) twice cost 51 CPU-seconds
@@ -52,46 +54,35 @@ staged_events as {{ cte_not_materialized() }}(
         select min(new_events.event_date) as event_date from new_events
     ),
 
-    -- The events to (re)number: the new ones and those already here on or after rebuild_from.
-    events as (
-        select
-            new_events.event_id,
-            new_events.user_id,
-            new_events.event_type,
-            new_events.event_at,
-            new_events.event_date,
-            new_events.product_id,
-            new_events.amount,
-            new_events.page,
-            new_events.search_query,
-            new_events.data,
-            new_events._batch_id,
-            new_events._source_file,
-            new_events._row_number,
-            new_events._loaded_at
-        from new_events
+{% endif %}
 
-        union all
-
-        select
-            already_built.event_id,
-            already_built.user_id,
-            already_built.event_type,
-            already_built.event_at,
-            already_built.event_date,
-            already_built.product_id,
-            already_built.amount,
-            already_built.page,
-            already_built.search_query,
-            already_built.data,
-            already_built._batch_id,
-            already_built._source_file,
-            already_built._row_number,
-            already_built._loaded_at
-        from already_built
+-- The events to (re)number: every staged event, or on an incremental run those on or after
+-- rebuild_from. They come from staging, not from this table: a re-sent file's new version
+-- has replaced the old version's rows there (the same event_ids, other values).
+events as {{ cte_not_materialized() }}(
+    select
+        staged_events.event_id,
+        staged_events.user_id,
+        staged_events.event_type,
+        staged_events.event_at,
+        staged_events.event_date,
+        staged_events.product_id,
+        staged_events.amount,
+        staged_events.page,
+        staged_events.search_query,
+        staged_events.data,
+        staged_events._batch_id,
+        staged_events._source_file,
+        staged_events._row_number,
+        staged_events._loaded_at
+    from staged_events
+    {%- if is_incremental() %}
         inner join rebuild_from
-            on already_built.event_date >= rebuild_from.event_date
-    ),
+            on staged_events.event_date >= rebuild_from.event_date
+    {%- endif %}
+),
+
+{% if is_incremental() %}
 
     -- Each user's last event before rebuild_from, where the numbering continues. Session
     -- numbers grow with (event_at, event_id), so the last event holds the highest of each.
@@ -108,25 +99,6 @@ staged_events as {{ cte_not_materialized() }}(
     ),
 
 {% else %}
-
-    events as {{ cte_not_materialized() }}(
-        select
-            event_id,
-            user_id,
-            event_type,
-            event_at,
-            event_date,
-            product_id,
-            amount,
-            page,
-            search_query,
-            data,
-            _batch_id,
-            _source_file,
-            _row_number,
-            _loaded_at
-        from staged_events
-    ),
 
     context as (
         select

@@ -2,16 +2,19 @@
     config(
         materialized='incremental',
         incremental_strategy=incremental_by_partition_strategy(),
-        unique_key='sale_id',
+        unique_key='sale_date',
         partition_by=('sale_date' if target.type == 'spark' else none),
         on_schema_change='fail',
     )
 }}
 {#-
     Every column is computed from its own row, so a run only rebuilds the sale dates of the
-    staged rows loaded after the newest _loaded_at already here (all rows of those dates, so
-    that Spark's insert_overwrite replaces whole sale_date partitions): a new day costs that
-    day. Rows never leave stg_sales (validity depends on the row alone).
+    staged rows loaded after the newest _loaded_at already here: a new day costs that day.
+    A rebuilt date is replaced whole, with all its rows from stg_sales (DuckDB's
+    delete+insert on sale_date, Spark's insert_overwrite of the sale_date partition), so a
+    re-sent file's new version replaces the old version's rows, the lines it dropped
+    included. Rows that leave stg_sales on a date not rebuilt (`ingest purge-expired`) stay
+    until a --full-refresh; `ingest erase` deletes a person's rows here itself.
 -#}
 with
 

@@ -218,6 +218,16 @@ def test_incremental_build_equals_full_refresh(tmp_path: Path, suite_parse_state
         assert {key: after[key] for key in before} == before, model
     assert not load_paths(late, database).failed
     _dbt(run_args, database, target_path)  # a late file: rebuilt from its day on
+    # Corrected files: a new version at the path of day 3's events and of its sales, each
+    # without a third of its lines. The load replaces the old versions' raw rows (the same
+    # ids for the lines kept); the run rebuilds from that day with the new versions only.
+    corrected = [path for path in first if DAYS[2].isoformat() in path.name]
+    assert len(corrected) == 2
+    for path in corrected:
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for number, line in enumerate(lines, 1) if number % 3))
+    assert not load_paths(corrected, database).failed
+    _dbt(run_args, database, target_path)
 
     with duckdb.connect(str(database)) as con:
         # the second run really was incremental: it kept the first run's table
