@@ -12,6 +12,8 @@
 {% macro persist_test_results(results) -%}
     {%- if execute and flags.WHICH in ['build', 'run', 'test', 'seed', 'snapshot'] -%}
         {%- set history = quality_history_relation('run_results_history') -%}
+        {#- The adapter's implementation, looked up once for the ~20 values of each result. -#}
+        {%- set sql_literal = adapter.dispatch('quality_sql_literal', 'ml_data_pipeline') -%}
         {%- set rows = [] -%}
         {%- set scores_relations = [] -%}
         {%- for result in results if result.node is defined and result.node is not none -%}
@@ -57,7 +59,7 @@
             ] -%}
             {%- set literals = [] -%}
             {%- for value in values -%}
-                {%- do literals.append(quality_sql_literal(value)) -%}
+                {%- do literals.append(sql_literal(value)) -%}
             {%- endfor -%}
             {%- do rows.append('(' ~ literals | join(', ') ~ ')') -%}
             {%- if node.name == 'data_quality_scores' and (result.status | string) == 'success' -%}
