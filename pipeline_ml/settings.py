@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline_ml.errors import InputError
 
 if TYPE_CHECKING:
+    from pipeline_ml.propensity import PropensitySettings
     from pipeline_ml.recommend import RecommenderSettings
 
 
@@ -78,6 +79,19 @@ def as_day(value: object, name: str) -> date | None:
     """The UTC day of an optional timestamp setting (the ML models work in whole days)."""
     parsed = as_timestamp(value, name)
     return None if parsed is None else parsed.date()
+
+
+def propensity_config(value: object) -> PropensitySettings:
+    """The propensity models' settings from the ``propensity`` config mapping
+    (_ml__models.yml: one mapping of dbt vars, shared by the two propensity models)."""
+    from pipeline_ml.propensity import PropensitySettings
+
+    config = as_mapping(value, "propensity")
+    return PropensitySettings(
+        horizon_days=as_int(config.get("horizon_days"), "horizon_days", minimum=1),
+        threshold=as_float(config.get("threshold"), "threshold"),
+        max_training_rows=as_int(config.get("max_training_rows"), "max_training_rows", minimum=1),
+    )
 
 
 def recommender_config(value: object) -> tuple[RecommenderSettings, int]:

@@ -29,6 +29,19 @@ def test_settings_accept_text_as_dbt_renders_it() -> None:
         settings.as_mapping("[1, 2]", "w")
 
 
+def test_propensity_config_reads_the_models_one_mapping_as_dbt_renders_it() -> None:
+    config = {"horizon_days": "7", "threshold": 0.25, "max_training_rows": "1000"}
+    expected = propensity.PropensitySettings(horizon_days=7, threshold=0.25, max_training_rows=1000)
+    assert settings.propensity_config(config) == expected
+    assert settings.propensity_config(repr(config)) == expected
+    with pytest.raises(InputError, match="horizon_days must be at least 1"):
+        settings.propensity_config({**config, "horizon_days": 0})
+    with pytest.raises(InputError, match="threshold must be a number"):
+        settings.propensity_config({**config, "threshold": "half"})
+    with pytest.raises(InputError, match="propensity must be a mapping"):
+        settings.propensity_config(None)
+
+
 # --- propensity ------------------------------------------------------------------------
 
 

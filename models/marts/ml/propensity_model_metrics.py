@@ -7,18 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipeline_ml import propensity
-from pipeline_ml.settings import as_float, as_int
+from pipeline_ml.settings import propensity_config
 
 
 def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
-    settings = propensity.PropensitySettings(
-        horizon_days=as_int(dbt.config.get("horizon_days"), "horizon_days", minimum=1),
-        threshold=as_float(dbt.config.get("threshold"), "threshold"),
-        max_training_rows=as_int(
-            dbt.config.get("max_training_rows"), "max_training_rows", minimum=1
-        ),
-    )
+    settings = propensity_config(dbt.config.get("propensity"))
     return propensity.evaluate(
         propensity.open_training_set(dbt.ref("purchase_training_set"), settings),
         settings,
