@@ -15,6 +15,7 @@ import html
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -244,6 +245,100 @@ def loader_result(result: dict) -> list[str]:
     return [*lines, *targets_table(result.get("targets", [])), ""]
 
 
+@dataclass(frozen=True)
+class SectionSpec:
+    """One numbered section of the page: the results it shows and the scales it needs."""
+
+    title: str
+    prefix: str  # results files ``<prefix>...``
+    intro: tuple[str, ...]
+    body: Callable[..., list[str]]
+    required: Required = ()
+
+
+SECTIONS = (
+    SectionSpec(
+        "## 1. The design's Exercise 1: sales CSVs to three tables",
+        "exercise1_",
+        (
+            "Same sales CSVs (fault rate 0) to the design's `sales_data`, `daily_summary` and",
+            "`customer_summary`. Each contender runs in its own process under `/usr/bin/time -v`,",
+            "alternating; medians of the repeats. `benchmarks/bench_exercise1.py`.",
+        ),
+        exercise1_result,
+    ),
+    SectionSpec(
+        "## 2 and 3. The whole job: `make run` stage by stage",
+        "pipeline_",
+        ("`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`.",),
+        pipeline_result,
+        required=((500, "make bench-large"),),
+    ),
+    SectionSpec(
+        "## 4. Incremental: one new day against the full build",
+        "incremental_",
+        ("`benchmarks/bench_incremental.py`.",),
+        incremental_result,
+    ),
+    SectionSpec(
+        "## 5. The loader against an all-VARCHAR `read_csv` CTAS",
+        "load_sales_",
+        ("`benchmarks/bench_load_sales.py`.",),
+        loader_result,
+    ),
+    SectionSpec(
+        "## 6. The loader on JSON Lines: the events against a bare `read_json`",
+        "load_events_",
+        (
+            "`benchmarks/bench_load_events.py` (fault rate 0.01; no target in the issue: the",
+            "events are the largest source, most of the load stage of the whole job).",
+        ),
+        loader_result,
+    ),
+)
+
+
+def targets_at_a_glance(results: dict[str, dict]) -> list[str]:
+    """Every target of every result in one table (section, scale, value, limit, met), and a
+    row for each scale a section needs that has no result yet."""
+    rows = []
+    for spec in SECTIONS:
+        number = spec.title.split(".")[0].removeprefix("## ")
+        found = runs(results, spec.prefix)
+        for result in found:
+            for item in result.get("targets", []):
+                mark = "met" if item["met"] else "**not met**"
+                value = item.get("value_text") or f"{item['value']:g} {item['unit']}"
+                limit = item.get("limit_text") or f"{item['limit']:g} {item['unit']}"
+                rows.append(
+                    f"| {number} | {result['scale']:g} | {item['name']} | {value} | {limit}"
+                    f" | {mark} |"
+                )
+        measured = {result["scale"] for result in found}
+        rows += [
+            f"| {number} | {scale:g} | (no result: run `{command}`) | | | not measured |"
+            for scale, command in spec.required
+            if scale not in measured
+        ]
+    if not rows:
+        return []
+    met = sum(row.endswith("| met |") for row in rows)
+    missing = sum(row.endswith("| not measured |") for row in rows)
+    return [
+        "## The targets at a glance",
+        "",
+        f"{met} of {len(rows) - missing} measured targets met"
+        + (f"; {missing} not measured yet." if missing else "."),
+        "Each row's section below has the run's machine, commit and figures; the notes at the",
+        "end of the page say what was tried for the targets not met, and the floor found.",
+        "",
+        "| section | scale | target | value | limit | met |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 def render(results: dict[str, dict], assets: Path, notes: str) -> str:
     lines = [
         "# Benchmarks",
@@ -253,45 +348,16 @@ def render(results: dict[str, dict], assets: Path, notes: str) -> str:
         "which is included at the end. These machines are shared: compare ratios within a run,",
         "not absolute seconds across runs.",
         "",
+        *targets_at_a_glance(results),
     ]
-    lines += section(
-        "## 1. The design's Exercise 1: sales CSVs to three tables",
-        runs(results, "exercise1_"),
-        [
-            "Same sales CSVs (fault rate 0) to the design's `sales_data`, `daily_summary` and",
-            "`customer_summary`. Each contender runs in its own process under `/usr/bin/time -v`,",
-            "alternating; medians of the repeats. `benchmarks/bench_exercise1.py`.",
-        ],
-        partial(exercise1_result, assets=assets),
-    )
-    lines += section(
-        "## 2 and 3. The whole job: `make run` stage by stage",
-        runs(results, "pipeline_"),
-        ["`benchmarks/bench_pipeline.py`; each stage is one `make` target, as `make run`."],
-        pipeline_result,
-        required=((500, "make bench-large"),),
-    )
-    lines += section(
-        "## 4. Incremental: one new day against the full build",
-        runs(results, "incremental_"),
-        ["`benchmarks/bench_incremental.py`."],
-        incremental_result,
-    )
-    lines += section(
-        "## 5. The loader against an all-VARCHAR `read_csv` CTAS",
-        runs(results, "load_sales_"),
-        ["`benchmarks/bench_load_sales.py`."],
-        loader_result,
-    )
-    lines += section(
-        "## 6. The loader on JSON Lines: the events against a bare `read_json`",
-        runs(results, "load_events_"),
-        [
-            "`benchmarks/bench_load_events.py` (fault rate 0.01; no target in the issue: the",
-            "events are the largest source, most of the load stage of the whole job).",
-        ],
-        loader_result,
-    )
+    for spec in SECTIONS:
+        lines += section(
+            spec.title,
+            runs(results, spec.prefix),
+            list(spec.intro),
+            spec.body if spec.prefix != "exercise1_" else partial(spec.body, assets=assets),
+            required=spec.required,
+        )
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)

@@ -107,6 +107,11 @@ def test_report_page_from_results(exercise1: tuple[Path, Path, dict], tmp_path: 
     assert "### Scale 0.02" in page
     assert "(a) design's pandas + SQLite" in page and "(d) ingest load + dbt build" in page
     assert "Not measured yet" in page  # the sections without results say so
+    # One table of every target (the issue's targets are at scale 100: none at this scale),
+    # with a row for the scale 500 that the issue asks for and no result has.
+    glance = page.split("## The targets at a glance", 1)[1].split("\n## ", 1)[0]
+    assert "0 of 0 measured targets met; 1 not measured yet." in glance
+    assert "| 2 and 3 | 500 | (no result: run `make bench-large`) | | | not measured |" in glance
     svg = (tmp_path / "assets" / "benchmark_exercise1_scale0.02.svg").read_text()
     assert svg.startswith("<svg") and svg.count("<rect") == 4
 
@@ -160,6 +165,8 @@ def test_report_shows_where_a_failed_run_stopped(tmp_path: Path) -> None:
         "| make run completes at scale 500 | stopped at build | completes | **not met** |" in page
     )
     assert "| peak RSS at scale 500 (up to the failure) | 6.836 GB | 6 GB | **not met** |" in page
+    assert "0 of 2 measured targets met." in page
+    assert "| 2 and 3 | 500 | make run completes at scale 500 | stopped at build |" in page
 
 
 def test_events_loader_bench_measures_the_loader_at_two_revisions(tmp_path: Path) -> None:
