@@ -197,8 +197,9 @@ bench: install  ## Benchmark suite (not part of `make test`): results/*.json + d
 	$(BIN)/python benchmarks/bench_load_events.py --scale 100
 	$(BIN)/python benchmarks/report.py
 
-# Measured once (benchmarks/NOTES.md, "Scale 500"): over 3 hours on 2 cores, and about 55 GB
-# of disk in the temporary folder (landing 11 GB, warehouse 24 GB, DuckDB's spill 16 GB and up).
+# benchmarks/NOTES.md, "Status of the targets": 39 minutes on 2 cores (2026-12-03), and about
+# 55 GB of free disk in the temporary folder (landing 12 GB, the warehouse and DuckDB's spill);
+# a run that shared the disk with other work once stopped with "No space left on device".
 bench-large: install  ## The whole job at scale 500 (about 50 M sales rows and 50 M events).
 	$(BIN)/python benchmarks/bench_pipeline.py --scales 500
 	$(BIN)/python benchmarks/report.py
