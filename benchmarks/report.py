@@ -41,17 +41,20 @@ def machine_line(result: dict) -> str:
     )
 
 
+def target_cells(item: dict) -> str:
+    """A target's table cells: name | value | limit | met."""
+    mark = "met" if item["met"] else "**not met**"
+    # A yes-or-no target (a run that must complete) says so in words.
+    value = item.get("value_text") or f"{item['value']:g} {item['unit']}"
+    limit = item.get("limit_text") or f"{item['limit']:g} {item['unit']}"
+    return f"{item['name']} | {value} | {limit} | {mark}"
+
+
 def targets_table(targets: list[dict]) -> list[str]:
     if not targets:
         return []
     lines = ["", "| target | value | limit | met |", "|---|---|---|---|"]
-    for item in targets:
-        mark = "met" if item["met"] else "**not met**"
-        # A yes-or-no target (a run that must complete) says so in words.
-        value = item.get("value_text") or f"{item['value']:g} {item['unit']}"
-        limit = item.get("limit_text") or f"{item['limit']:g} {item['unit']}"
-        lines.append(f"| {item['name']} | {value} | {limit} | {mark} |")
-    return lines
+    return lines + [f"| {target_cells(item)} |" for item in targets]
 
 
 # Renders one result (one scale) of a section.
@@ -254,6 +257,7 @@ class SectionSpec:
     intro: tuple[str, ...]
     body: Callable[..., list[str]]
     required: Required = ()
+    draws_charts: bool = False  # the body takes ``assets``, the folder of its SVG charts
 
 
 SECTIONS = (
@@ -266,6 +270,7 @@ SECTIONS = (
             "alternating; medians of the repeats. `benchmarks/bench_exercise1.py`.",
         ),
         exercise1_result,
+        draws_charts=True,
     ),
     SectionSpec(
         "## 2 and 3. The whole job: `make run` stage by stage",
@@ -306,14 +311,10 @@ def targets_at_a_glance(results: dict[str, dict]) -> list[str]:
         number = spec.title.split(".")[0].removeprefix("## ")
         found = runs(results, spec.prefix)
         for result in found:
-            for item in result.get("targets", []):
-                mark = "met" if item["met"] else "**not met**"
-                value = item.get("value_text") or f"{item['value']:g} {item['unit']}"
-                limit = item.get("limit_text") or f"{item['limit']:g} {item['unit']}"
-                rows.append(
-                    f"| {number} | {result['scale']:g} | {item['name']} | {value} | {limit}"
-                    f" | {mark} |"
-                )
+            rows += [
+                f"| {number} | {result['scale']:g} | {target_cells(item)} |"
+                for item in result.get("targets", [])
+            ]
         measured = {result["scale"] for result in found}
         rows += [
             f"| {number} | {scale:g} | (no result: run `{command}`) | | | not measured |"
@@ -355,7 +356,7 @@ def render(results: dict[str, dict], assets: Path, notes: str) -> str:
             spec.title,
             runs(results, spec.prefix),
             list(spec.intro),
-            spec.body if spec.prefix != "exercise1_" else partial(spec.body, assets=assets),
+            partial(spec.body, assets=assets) if spec.draws_charts else spec.body,
             required=spec.required,
         )
     if notes:
