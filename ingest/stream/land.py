@@ -39,9 +39,9 @@ import duckdb
 import pyarrow as pa
 
 from ingest.contracts import CONTRACTS, RAW_SCHEMA
+from ingest.json_lines import classified_json_lines, json_path
 from ingest.ledger import QUARANTINE, STATUS_LOADED, LedgerEntry, ensure_tables, write_entries
 from ingest.privacy.suppression import adjusted, for_load, suppress
-from ingest.readers import classified_json_lines, json_path
 from ingest.sql import qualified
 from ingest.stream.tables import BATCHES, OFFSETS
 
@@ -121,7 +121,7 @@ def source_file(topic: str, partition: int) -> str:
 def _classified_sql() -> str:
     """Messages at or past their partition's stored offset, with their problem (or null).
 
-    The rules of a JSON Lines file's line (``ingest.readers.classified_json_lines``), then
+    The rules of a JSON Lines file's line (``ingest.json_lines.classified_json_lines``), then
     the contract's required keys, checked per message. Parameters: the consumer group, the
     topic, the required keys (twice).
     """

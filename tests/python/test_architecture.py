@@ -1,0 +1,103 @@
+"""The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
+erode as features land: only staging reads sources, every source has its staging model,
+as_of is defined once, contracted models carry no type tests, and no module of the Python
+packages (or the training-set model) grows past the size where it should be split.
+
+The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
+the same one the suite's build starts from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR
+
+PACKAGES = ("ingest", "observability", "pipeline_ml")
+MAX_MODULE_LINES = 400
+MAX_TRAINING_SET_LINES = 250
+
+
+@pytest.fixture(scope="module")
+def manifest(suite_parse_state: Path) -> dict:
+    return json.loads((suite_parse_state.parent / "manifest.json").read_text())
+
+
+def models(manifest: dict) -> dict[str, dict]:
+    return {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+
+
+def sources_read(node: dict) -> set[str]:
+    return {parent for parent in node["depends_on"]["nodes"] if parent.startswith("source.")}
+
+
+def test_only_staging_models_read_sources_and_every_source_has_one(manifest: dict) -> None:
+    readers = {
+        node["original_file_path"]: sources_read(node)
+        for node in models(manifest).values()
+        if sources_read(node)
+    }
+    outside = sorted(path for path in readers if not path.startswith("models/staging/"))
+    assert outside == [], f"models outside models/staging read a source(): {outside}"
+    unread = set(manifest["sources"]) - set().union(*readers.values())
+    assert unread == set(), f"sources without a staging model: {sorted(unread)}"
+
+
+def test_as_of_is_defined_by_one_model(manifest: dict) -> None:
+    """The reference time: int_as_of reads the `as_of` var; every other model reads it."""
+    defining = sorted(
+        node["original_file_path"]
+        for node in models(manifest).values()
+        if "var('as_of'" in node["raw_code"] or 'var("as_of"' in node["raw_code"]
+    )
+    assert defining == ["models/intermediate/int_as_of.sql"]
+
+
+def test_no_contracted_model_carries_column_type_tests(manifest: dict) -> None:
+    """An enforced contract already types every column; a type test beside it would be a
+    second definition of the same fact (Python models cannot have contracts and keep them)."""
+    nodes = manifest["nodes"]
+    type_tests = [
+        node
+        for node in nodes.values()
+        if node["resource_type"] == "test"
+        and (node.get("test_metadata") or {}).get("name") == "expect_column_values_to_be_of_type"
+    ]
+    assert type_tests, "the type tests of the uncontracted models are gone: check the manifest"
+    contracted = {
+        unique_id
+        for unique_id, node in nodes.items()
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
+    }
+    doubled = sorted(
+        {
+            nodes[test["attached_node"]]["original_file_path"]
+            for test in type_tests
+            if test["attached_node"] in contracted
+        }
+    )
+    assert doubled == [], f"contracted models with column type tests: {doubled}"
+
+
+def test_no_module_of_the_python_packages_is_over_400_lines() -> None:
+    sizes = {
+        str(path.relative_to(PROJECT_DIR)): len(path.read_text(encoding="utf-8").splitlines())
+        for package in PACKAGES
+        for path in sorted((PROJECT_DIR / package).rglob("*.py"))
+    }
+    assert len(sizes) > 20, "the packages' modules were not found"
+    too_long = {path: lines for path, lines in sizes.items() if lines > MAX_MODULE_LINES}
+    assert too_long == {}, f"split these modules (over {MAX_MODULE_LINES} lines): {too_long}"
+
+
+def test_the_training_set_model_stays_a_short_feature_model() -> None:
+    """Its daily activity lives in int_user_activity_daily; the model keeps the windows."""
+    path = PROJECT_DIR / "models" / "features" / "purchase_training_set.sql"
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert 0 < lines < MAX_TRAINING_SET_LINES
