@@ -10,6 +10,12 @@ replicates: close to the best ranking any model could make for hit rate at k. A 
 oracle draws the staple again in every replicate from its prior (a product of the
 favourite category's consumable noun, by popularity), so it knows everything but the staple.
 
+A second table splits the split's new purchases by what the hidden state says of them
+(``purchase_kinds``: the staple, a complement of the last purchase, the noun of the last
+visit's anchor, ...) and gives, per kind, the share of them in the list of the chosen model,
+of the best baseline and of the oracle: where a model gains on the baseline, and where no
+model can.
+
 The evaluation follows pipeline_ml.evaluation: users with interactions before the cutoff
 who buy a product new in the week, less consent-suppressed customers; products of the latest
 catalog; never one the user bought before. The log is built from `staging.stg_events` per
@@ -61,6 +67,16 @@ LOG_SQL = """
 """
 
 
+KINDS = (
+    "staple",
+    "complement_of_last_purchase",
+    "noun_of_last_anchor",
+    "complement_noun",
+    "favourite_category",
+    "other",
+)
+
+
 def read_split(database: Path, split: str, days: int) -> tuple[np.datetime64, dict]:
     """(cutoff day, inputs) of the split: the log, the catalog and the suppressed users."""
     with duckdb.connect(str(database), read_only=True) as con:
@@ -94,14 +110,46 @@ def read_split(database: Path, split: str, days: int) -> tuple[np.datetime64, di
     return np.datetime64(cutoff, "D"), inputs
 
 
-def simulate_week(config: GenerateConfig, first_day: int, replicates: int, redraw_staple: bool):
-    """(user id, product id, replicates in which the user bought it) from ``first_day`` on,
-    for 7 days, from the true state at the start of ``first_day``."""
+def state_at(config: GenerateConfig, first_day: int):
+    """(users, catalog, tastes, last session end per user) at the start of ``first_day``."""
     users, catalog = build_users(config), build_catalog(config)
     state = tastes.build_tastes(config, catalog)
     last_end = np.full(config.n_users, -(10**9), dtype=np.int64)
     for day in range(first_day):
         activity.simulate_day(config, users, catalog, day, last_end, state)
+    return users, catalog, state, last_end
+
+
+def purchase_kinds(config: GenerateConfig, first_day: int, user_id, product_id) -> np.ndarray:
+    """What the generator's state at the cutoff says of each (user, product) new purchase,
+    first match wins: the user's staple consumable, a complement of their last purchase, a
+    product of the noun of their last session's anchor (what a resumed visit browses), of the
+    complement noun of their last purchase, of their favourite category, or other."""
+    users, catalog, state, _ = state_at(config, first_day)
+    user = np.searchsorted(users.ids, user_id)
+    product = np.searchsorted(catalog.ids, product_id)
+    last_bought, last_anchor = state.last_bought[user], state.last_anchor[user]
+    noun = catalog.nouns[product]
+    kinds = np.select(
+        [
+            product == state.staple[user],
+            (last_bought >= 0)
+            & (state.complements[np.maximum(last_bought, 0)] == product[:, None]).any(axis=1),
+            (last_anchor >= 0) & (noun == catalog.nouns[np.maximum(last_anchor, 0)]),
+            (last_bought >= 0)
+            & (noun == tastes.COMPLEMENT_NOUN[catalog.nouns[np.maximum(last_bought, 0)]]),
+            catalog.categories[product] == state.favourite_category[user],
+        ],
+        list(KINDS[:-1]),
+        KINDS[-1],
+    )
+    return kinds
+
+
+def simulate_week(config: GenerateConfig, first_day: int, replicates: int, redraw_staple: bool):
+    """(user id, product id, replicates in which the user bought it) from ``first_day`` on,
+    for 7 days, from the true state at the start of ``first_day``."""
+    users, catalog, state, last_end = state_at(config, first_day)
     favourite = state.favourite_category
     consumable = np.flatnonzero(tastes.IS_CONSUMABLE_NOUN)
     pools = tastes.day_pools(catalog, 0)
@@ -187,16 +235,76 @@ def main(argv: list[str] | None = None) -> int:
     )
     first_day = int((cutoff - np.datetime64(args.start_date, "D")).astype(int))
     scores = dict(result.by_method.items())
+    oracle = {}
     for name, redraw in (("oracle", False), ("oracle_without_staple", True)):
         simulated = simulate_week(config, first_day, args.replicates, redraw)
-        lists = oracle_lists(train, simulated, candidates, rows, settings.k)
-        scores[name] = evaluation.ranking_metrics(lists, test_user, test_product, k=settings.k)
+        oracle[name] = oracle_lists(train, simulated, candidates, rows, settings.k)
+        scores[name] = evaluation.ranking_metrics(
+            oracle[name], test_user, test_product, k=settings.k
+        )
     best = max(scores[name].rate or 0.0 for name in recommend.BASELINES)
     print(f"split={args.split} cutoff={cutoff} users={scores['random'].users}")
     for name, metrics in sorted(scores.items(), key=lambda item: -(item[1].rate or 0.0)):
         rate = metrics.rate or 0.0
         print(f"{name:30s} hit@{settings.k}={rate:.3f}  x best baseline={rate / best:.3f}")
+    best_baseline = max(recommend.BASELINES, key=lambda name: scores[name].rate or 0.0)
+    lists = {
+        name: method_lists(name, log.select(log.day < cutoff), cutoff, settings, inputs, rows)
+        for name in (result.chosen(), best_baseline)
+    }
+    lists["oracle"] = oracle["oracle"]
+    print_kinds(purchase_kinds_table(config, first_day, test_user, test_product, lists))
     return 0
+
+
+def method_lists(name, train_log, cutoff, settings, inputs, rows) -> interactions.Recommendations:
+    """The top-k lists of method ``name`` for the evaluated ``rows``, trained as
+    ``evaluation.evaluate_time_split`` trains it (the same matrices, categories, candidates)."""
+    plain = interactions.build_interactions(train_log)
+    half_life = settings.half_life(name)
+    fitted = (
+        plain
+        if half_life is None
+        else interactions.build_interactions(
+            train_log, half_life_days=half_life, reference_day=cutoff - np.timedelta64(1, "D")
+        )
+    )
+    visits = inputs["sessions"]
+    return recommend.fit_and_recommend(
+        name,
+        fitted,
+        settings,
+        product_category=recommend.category_codes(plain.product_ids, *inputs["catalog"]),
+        candidates=np.isin(plain.product_ids, inputs["catalog"][0]),
+        users=rows,
+        session_log=visits.select(visits.day < cutoff),
+    )
+
+
+def purchase_kinds_table(config, first_day, test_user, test_product, lists) -> list[tuple]:
+    """(kind, new purchases of that kind, share of them in each method's list) per kind."""
+    pairs = np.unique(interactions.pair_keys(test_user, test_product))
+    kinds = purchase_kinds(config, first_day, pairs["user"], pairs["product"])
+    listed = {
+        name: np.isin(pairs, interactions.pair_keys(found.user_id, found.product_id))
+        for name, found in lists.items()
+    }
+    table = []
+    for kind in KINDS:
+        mine = kinds == kind
+        count = int(mine.sum())
+        shares = {name: float(hit[mine].mean()) if count else 0.0 for name, hit in listed.items()}
+        table.append((kind, count, shares))
+    return table
+
+
+def print_kinds(table: list[tuple]) -> None:
+    names = list(table[0][2])
+    print()
+    print(f"{'new purchases by kind':30s} {'pairs':>5s}  " + "  ".join(names))
+    for kind, count, shares in table:
+        cells = "  ".join(f"{shares[name]:>{len(name)}.2f}" for name in names)
+        print(f"{kind:30s} {count:5d}  {cells}")
 
 
 if __name__ == "__main__":

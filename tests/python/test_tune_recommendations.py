@@ -49,7 +49,8 @@ def test_the_ceiling_script_ranks_the_oracle_above_the_baselines(
     built_warehouse: Warehouse,
 ) -> None:
     """scripts/recommendation_ceiling.py on the suite warehouse: the oracle, which replays
-    the generator's hidden state, beats every method; each method gets one line."""
+    the generator's hidden state, beats every method; each method gets one line, then one
+    line per kind of new purchase."""
     result = subprocess.run(
         [
             sys.executable,
@@ -67,7 +68,8 @@ def test_the_ceiling_script_ranks_the_oracle_above_the_baselines(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
+    methods, kinds = result.stdout.strip().split("\n\n")
+    lines = methods.splitlines()
     assert lines[0].startswith("split=test cutoff=")
     rates = {line.split()[0]: float(line.split()[1].split("=")[1]) for line in lines[1:]}
     assert set(rates) == {
@@ -82,3 +84,21 @@ def test_the_ceiling_script_ranks_the_oracle_above_the_baselines(
     }
     assert rates["oracle"] > max(rates["most_popular"], rates["random"])
     assert rates["oracle"] >= rates["oracle_without_staple"] - 0.05
+    # The new purchases by kind: every kind once, in order; per kind the share of its
+    # purchases in the lists of the chosen model, the best baseline and the oracle.
+    header, *rows = kinds.splitlines()
+    assert header.split()[-3:] == ["session_mixture", "favourite_categories_popular", "oracle"]
+    table = {row.split()[0]: [float(cell) for cell in row.split()[1:]] for row in rows}
+    assert list(table) == [
+        "staple",
+        "complement_of_last_purchase",
+        "noun_of_last_anchor",
+        "complement_noun",
+        "favourite_category",
+        "other",
+    ]
+    assert sum(cells[0] for cells in table.values()) > 0
+    assert all(0.0 <= share <= 1.0 for cells in table.values() for share in cells[1:])
+    # The oracle knows each user's staple; no model can, so it finds more of them.
+    staple = table["staple"]
+    assert staple[0] > 0 and staple[3] >= max(staple[1], staple[2])
