@@ -1,7 +1,8 @@
 """The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
 erode as features land: only staging reads sources, every source has its staging model,
-as_of is defined once, contracted models carry no type tests, and no module of the Python
-packages (or the training-set model) grows past the size where it should be split.
+as_of is defined once, contracted models carry no type tests, every folder of models and
+macros has one yml named after it, and no module of the Python packages (or the
+training-set model) grows past the size where it should be split.
 
 The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
 the same one the suite's build starts from.
@@ -101,3 +102,22 @@ def test_the_training_set_model_stays_a_short_feature_model() -> None:
     path = PROJECT_DIR / "models" / "features" / "purchase_training_set.sql"
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert 0 < lines < MAX_TRAINING_SET_LINES
+
+
+def test_one_yml_per_folder_named_after_it() -> None:
+    """dbt Labs' layout: every sub-folder of models/ has one `_<folder>__models.yml` (its
+    sources, if any, in `_<source>__sources.yml`); every sub-folder of macros/ one
+    `_<folder>__macros.yml`."""
+    misplaced = []
+    for root, suffix in (("models", "models"), ("macros", "macros")):
+        for folder in sorted(path for path in (PROJECT_DIR / root).rglob("*") if path.is_dir()):
+            ymls = sorted(
+                path.name
+                for path in folder.glob("*.yml")
+                if not path.name.endswith("__sources.yml")
+            )
+            if any(folder.glob("*.sql")) or any(folder.glob("*.py")) or ymls:
+                expected = [f"_{folder.name}__{suffix}.yml"]
+                if ymls != expected:
+                    misplaced.append(f"{folder.relative_to(PROJECT_DIR)}: {ymls}")
+    assert misplaced == [], f"folders whose yml is not one named after them: {misplaced}"
