@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.errors import IngestError, UsageError
+from pathlib import Path
+
+from ingest.errors import IngestError, UsageError, WarehouseLockedError
 
 
 class StreamError(IngestError):
@@ -21,3 +23,16 @@ class UnknownTopicError(StreamError):
 
 class StreamUsageError(UsageError):
     """A bad command line value (exit code 2)."""
+
+
+class LockTimeoutError(WarehouseLockedError):
+    """The warehouse stayed locked for longer than the allowed wait."""
+
+    def __init__(self, database: Path, holder: str, waited: float) -> None:
+        Exception.__init__(
+            self,
+            f"warehouse {database} is locked by {holder}; gave up after {waited:.0f}s"
+            " (the batch job or another writer holds it)",
+        )
+        self.database = database
+        self.pid = None

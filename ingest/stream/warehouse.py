@@ -24,6 +24,7 @@ import duckdb
 
 from ingest.errors import WarehouseLockedError
 from ingest.load import connect
+from ingest.stream.errors import LockTimeoutError
 
 _POLL_SECONDS = 0.2
 
@@ -77,19 +78,6 @@ class Turn:
             yield con
         finally:
             con.close()
-
-
-class LockTimeoutError(WarehouseLockedError):
-    """The warehouse stayed locked for longer than the allowed wait."""
-
-    def __init__(self, database: Path, holder: str, waited: float) -> None:
-        Exception.__init__(
-            self,
-            f"warehouse {database} is locked by {holder}; gave up after {waited:.0f}s"
-            " (the batch job or another writer holds it)",
-        )
-        self.database = database
-        self.pid = None
 
 
 @dataclass

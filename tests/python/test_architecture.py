@@ -1,8 +1,9 @@
 """The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
 erode as features land: only staging reads sources, every source has its staging model,
-as_of is defined once, contracted models carry no type tests, every folder of models and
-macros has one yml named after it, and no module of the Python packages (or the
-training-set model) grows past the size where it should be split.
+as_of is defined once, contracted models carry no type tests, exceptions live in each
+package's errors module, every folder of models and macros has one yml named after it, and
+no module of the Python packages (or the training-set model) grows past the size where it
+should be split.
 
 The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
 the same one the suite's build starts from.
@@ -10,6 +11,7 @@ the same one the suite's build starts from.
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -95,6 +97,30 @@ def test_no_module_of_the_python_packages_is_over_400_lines() -> None:
     assert len(sizes) > 20, "the packages' modules were not found"
     too_long = {path: lines for path, lines in sizes.items() if lines > MAX_MODULE_LINES}
     assert too_long == {}, f"split these modules (over {MAX_MODULE_LINES} lines): {too_long}"
+
+
+def _named_like_an_exception(node: ast.expr) -> bool:
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return name.endswith(("Error", "Exception"))
+
+
+def test_exceptions_live_in_the_errors_module_of_their_package() -> None:
+    """One exception hierarchy per package, in one module: `ingest/errors.py` (and its
+    stream sub-package's `ingest/stream/errors.py`), `observability/errors.py`,
+    `pipeline_ml/errors.py`; a class named or derived like an exception anywhere else is
+    a stray."""
+    stray = []
+    for package in PACKAGES:
+        for path in sorted((PROJECT_DIR / package).rglob("*.py")):
+            if path.name == "errors.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef) and (
+                    node.name.endswith(("Error", "Exception"))
+                    or any(_named_like_an_exception(base) for base in node.bases)
+                ):
+                    stray.append(f"{path.relative_to(PROJECT_DIR)}:{node.lineno} {node.name}")
+    assert stray == [], f"exceptions outside their package's errors.py: {stray}"
 
 
 def test_the_training_set_model_stays_a_short_feature_model() -> None:
