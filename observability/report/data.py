@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ingest.stream.report_section import read_stream_metrics
 from observability.errors import ReportDataError
 from observability.report.models_data import ModelsData, read_models_data
+from observability.report.stream_data import read_stream_metrics
 from observability.warehouse import quote_identifier, records, table_exists
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class ReportData:
     metrics: list[dict[str, Any]]
     samples: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
-    # marts.stream_metrics, recent built batches (ingest.stream.report_section).
+    # marts.stream_metrics, recent built batches (observability.report.stream_data).
     stream: list[dict[str, Any]] = field(default_factory=list)
     models: ModelsData | None = None
 

@@ -1,9 +1,9 @@
 """The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
 erode as features land: only staging reads sources, every source has its staging model,
-as_of is defined once, contracted models carry no type tests, exceptions live in each
-package's errors module, every folder of models and macros has one yml named after it, and
-no module of the Python packages (or the training-set model) grows past the size where it
-should be split.
+as_of is defined once, contracted models carry no type tests, ingest holds no reporting
+code, exceptions live in each package's errors module, every folder of models and macros
+has one yml named after it, and no module of the Python packages (or the training-set
+model) grows past the size where it should be split.
 
 The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
 the same one the suite's build starts from.
@@ -121,6 +121,34 @@ def test_exceptions_live_in_the_errors_module_of_their_package() -> None:
                 ):
                     stray.append(f"{path.relative_to(PROJECT_DIR)}:{node.lineno} {node.name}")
     assert stray == [], f"exceptions outside their package's errors.py: {stray}"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_ingest_lands_data_and_observability_reports_it() -> None:
+    """`ingest` holds no reporting code: it never imports `observability`, and
+    `observability` takes from it only the shared settings, errors and CLI plumbing, never
+    its loading or streaming code (the stream's report reader lives in observability)."""
+    shared = {"ingest.settings", "ingest.errors", "ingest.cli"}
+    crossings = [
+        f"{path.relative_to(PROJECT_DIR)} imports {module}"
+        for package, other, allowed in (
+            ("ingest", "observability", set()),
+            ("observability", "ingest", shared),
+        )
+        for path in sorted((PROJECT_DIR / package).rglob("*.py"))
+        for module in sorted(_imported_modules(path))
+        if module.split(".")[0] == other and module not in allowed
+    ]
+    assert crossings == [], f"imports across the ingest / observability line: {crossings}"
 
 
 def test_the_training_set_model_stays_a_short_feature_model() -> None:

@@ -1,4 +1,6 @@
-"""What the quality report's "Streaming latency" section shows, read from the warehouse.
+"""What the quality report's "Streaming latency" section shows, read from the warehouse
+(marts.stream_metrics, which the stream's builds record; ``ingest.stream`` writes, this
+reads).
 
 ``observability.report.data`` calls ``read_stream_metrics``; the section itself is
 ``observability/report/sections/streaming.py``. Empty when the warehouse never streamed.
@@ -6,22 +8,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from observability.warehouse import records, table_exists
+
+if TYPE_CHECKING:
+    import duckdb
 
 RECENT_BATCHES = 200
 
 
 def read_stream_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The most recent built batches of marts.stream_metrics, oldest first."""
-    exists = con.execute(
-        "select count(*) from duckdb_views() where schema_name = 'marts'"
-        " and view_name = 'stream_metrics'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, "marts", "stream_metrics"):
         return []
-    result = con.execute(
+    return records(
+        con,
         "select * from (select batch_id, stream_mode, stream_source, messages,"
         " rows_quarantined, lag_messages, landed_at, features_built_at, build_seconds,"
         " latency_p50_seconds, latency_p95_seconds, latency_max_seconds,"
@@ -30,5 +32,3 @@ def read_stream_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         " order by landed_at",
         [RECENT_BATCHES],
     )
-    names = [column[0] for column in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
