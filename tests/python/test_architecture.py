@@ -1,9 +1,10 @@
 """The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
 erode as features land: only staging reads sources, every source has its staging model,
-as_of is defined once, contracted models carry no type tests, ingest holds no reporting
-code, exceptions live in each package's errors module, every folder of models and macros
-has one yml named after it, and no module of the Python packages (or the training-set
-model) grows past the size where it should be split.
+as_of is defined once, public models are those read outside the project, contracted models
+carry no type tests, ingest holds no reporting code, exceptions live in each package's
+errors module, every folder of models and macros has one yml named after it, and no module
+of the Python packages (or the training-set model) grows past the size where it should be
+split.
 
 The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
 the same one the suite's build starts from.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,32 @@ def test_as_of_is_defined_by_one_model(manifest: dict) -> None:
         if "var('as_of'" in node["raw_code"] or 'var("as_of"' in node["raw_code"]
     )
     assert defining == ["models/intermediate/int_as_of.sql"]
+
+
+def test_public_models_are_those_read_outside_the_project(manifest: dict) -> None:
+    """A model an exposure depends on, or a mart the quality report or the alerts read
+    (`observability/`), is `access: public`; every other model is protected or private."""
+    nodes = models(manifest)
+    by_name = {node["name"]: unique_id for unique_id, node in nodes.items()}
+    exposed = {
+        parent
+        for exposure in manifest["exposures"].values()
+        for parent in exposure["depends_on"]["nodes"]
+        if parent in nodes
+    }
+    read_by_observability = {
+        by_name[name]
+        for path in (PROJECT_DIR / "observability").rglob("*.py")
+        for name in re.findall(r"\bmarts\.(\w+)", path.read_text(encoding="utf-8"))
+        if name in by_name
+    }
+    outside = exposed | read_by_observability
+    assert len(exposed) >= 4 and len(read_by_observability) >= 5
+    public = {unique_id for unique_id, node in nodes.items() if node["access"] == "public"}
+    not_public = sorted(nodes[unique_id]["name"] for unique_id in outside - public)
+    assert not_public == [], f"read outside the project, not public: {not_public}"
+    unread = sorted(nodes[unique_id]["name"] for unique_id in public - outside)
+    assert unread == [], f"public, read by nothing outside the project: {unread}"
 
 
 def test_no_contracted_model_carries_column_type_tests(manifest: dict) -> None:
