@@ -48,5 +48,13 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     return bool(row and row[0])
 
 
+def records_if_exists(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """``records`` of ``sql``, or no rows while ``schema.table`` does not exist (a warehouse
+    that never streamed, or was never built with the alerts)."""
+    return records(con, sql, params) if table_exists(con, schema, table) else []
+
+
 def quote_identifier(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'

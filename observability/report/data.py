@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from observability.errors import ReportDataError
 from observability.report.models_data import ModelsData, read_models_data
 from observability.report.stream_data import read_stream_metrics
-from observability.warehouse import quote_identifier, records, table_exists
+from observability.warehouse import quote_identifier, records, records_if_exists, table_exists
 
 if TYPE_CHECKING:
     import duckdb
@@ -140,10 +140,10 @@ def _read_checks(con: duckdb.DuckDBPyConnection) -> _Checks:
 
 
 def _read_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    if not table_exists(con, "marts", "pipeline_metrics"):
-        return []
-    return records(
+    return records_if_exists(
         con,
+        "marts",
+        "pipeline_metrics",
         "select * from marts.pipeline_metrics order by run_started_at desc limit ?",
         [RECENT_RUNS],
     )
@@ -151,10 +151,10 @@ def _read_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def read_deliveries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The latest webhook delivery attempts (``python -m observability alerts``)."""
-    if not table_exists(con, "audit", "alert_deliveries"):
-        return []
-    return records(
+    return records_if_exists(
         con,
+        "audit",
+        "alert_deliveries",
         "select attempted_at, source_name, batch_id, delivery_status, http_status, "
         "delivery_error from audit.alert_deliveries order by attempted_at desc limit ?",
         [RECENT_RUNS],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from observability.warehouse import records, table_exists
+from observability.warehouse import records_if_exists
 
 if TYPE_CHECKING:
     import duckdb
@@ -20,10 +20,10 @@ RECENT_BATCHES = 200
 
 def read_stream_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The most recent built batches of marts.stream_metrics, oldest first."""
-    if not table_exists(con, "marts", "stream_metrics"):
-        return []
-    return records(
+    return records_if_exists(
         con,
+        "marts",
+        "stream_metrics",
         "select * from (select batch_id, stream_mode, stream_source, messages,"
         " rows_quarantined, lag_messages, landed_at, features_built_at, build_seconds,"
         " latency_p50_seconds, latency_p95_seconds, latency_max_seconds,"
