@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from observability.errors import ReportDataError
 from observability.report.models_data import ModelsData, read_models_data
-from observability.report.stream_data import read_stream_metrics
 from observability.warehouse import quote_identifier, records, records_if_exists, table_exists
 
 if TYPE_CHECKING:
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
 
 SAMPLE_ROWS = 5
 RECENT_RUNS = 10
+RECENT_BATCHES = 200  # of the stream, for the streaming section
 _RELATION = re.compile(r'^(?:"((?:[^"]|"")*)"\.)?"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$')
 
 
@@ -35,7 +35,7 @@ class ReportData:
     metrics: list[dict[str, Any]]
     samples: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
-    # marts.stream_metrics, recent built batches (observability.report.stream_data).
+    # marts.stream_metrics, recent built batches (read_stream_metrics).
     stream: list[dict[str, Any]] = field(default_factory=list)
     models: ModelsData | None = None
 
@@ -158,6 +158,23 @@ def read_deliveries(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "select attempted_at, source_name, batch_id, delivery_status, http_status, "
         "delivery_error from audit.alert_deliveries order by attempted_at desc limit ?",
         [RECENT_RUNS],
+    )
+
+
+def read_stream_metrics(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The most recent built batches of marts.stream_metrics (which the stream's builds record,
+    ``ingest.stream``), oldest first; none when the warehouse never streamed."""
+    return records_if_exists(
+        con,
+        "marts",
+        "stream_metrics",
+        "select * from (select batch_id, stream_mode, stream_source, messages,"
+        " rows_quarantined, lag_messages, landed_at, features_built_at, build_seconds,"
+        " latency_p50_seconds, latency_p95_seconds, latency_max_seconds,"
+        " is_within_latency_target from marts.stream_metrics"
+        " where features_built_at is not null order by landed_at desc limit ?)"
+        " order by landed_at",
+        [RECENT_BATCHES],
     )
 
 

@@ -463,9 +463,8 @@ def test_locked_warehouse_names_the_holder(tmp_path: Path) -> None:
 
 
 def test_stream_metrics_and_report_section(streamed: Streamed) -> None:
-    from observability.report.data import ReportData
+    from observability.report.data import ReportData, read_stream_metrics
     from observability.report.sections.streaming import render
-    from observability.report.stream_data import read_stream_metrics
 
     with duckdb.connect(str(streamed.database)) as con:
         rows = read_stream_metrics(con)
