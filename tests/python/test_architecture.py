@@ -55,13 +55,21 @@ def test_only_staging_models_read_sources_and_every_source_has_one(manifest: dic
 
 
 def test_as_of_is_defined_by_one_model(manifest: dict) -> None:
-    """The reference time: int_as_of reads the `as_of` var; every other model reads it."""
+    """The reference time: int_as_of alone turns the `as_of` var into a time (no other model
+    or macro of the project reads the var, but the on-run-start check of the vars' forms);
+    every other model that needs it reads int_as_of."""
+    project = next(iter(models(manifest).values()))["package_name"]
+    reads_the_var = re.compile(r"""var\(\s*['"]as_of['"]""")
     defining = sorted(
         node["original_file_path"]
-        for node in models(manifest).values()
-        if "var('as_of'" in node["raw_code"] or 'var("as_of"' in node["raw_code"]
+        for node in [*models(manifest).values(), *manifest["macros"].values()]
+        if node["package_name"] == project
+        and reads_the_var.search(node.get("raw_code") or node.get("macro_sql", ""))
     )
-    assert defining == ["models/intermediate/int_as_of.sql"]
+    assert defining == [
+        "macros/quality/validate_project_vars.sql",
+        "models/intermediate/int_as_of.sql",
+    ]
 
 
 def test_public_models_are_those_read_outside_the_project(manifest: dict) -> None:
