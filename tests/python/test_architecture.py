@@ -1,10 +1,10 @@
 """The project's shape (issue 8, docs/architecture.md), checked on every run so it does not
 erode as features land: only staging reads sources, every source has its staging model,
-as_of is defined once, public models are those read outside the project, contracted models
-carry no type tests, ingest holds no reporting code, exceptions live in each package's
-errors module, every folder of models and macros has one yml named after it, and no module
-of the Python packages (or the training-set model) grows past the size where it should be
-split.
+as_of is defined once, public models are those read outside the project, every SQL model of
+staging, features and marts enforces a contract and no contracted model carries type tests,
+ingest holds no reporting code, exceptions live in each package's errors module, every
+folder of models and macros has one yml named after it, and no module of the Python
+packages (or the training-set model) grows past the size where it should be split.
 
 The dbt graph comes from the manifest of the suite's `dbt parse` (``suite_parse_state``),
 the same one the suite's build starts from.
@@ -96,6 +96,21 @@ def test_public_models_are_those_read_outside_the_project(manifest: dict) -> Non
     assert not_public == [], f"read outside the project, not public: {not_public}"
     unread = sorted(nodes[unique_id]["name"] for unique_id in public - outside)
     assert unread == [], f"public, read by nothing outside the project: {unread}"
+
+
+def test_every_sql_model_of_staging_features_and_marts_enforces_its_contract(
+    manifest: dict,
+) -> None:
+    """Native contracts (a data_type per column, checked by dbt at build time) on every SQL
+    model people or the ML read; Python models cannot carry one and keep type tests."""
+    loose = sorted(
+        node["original_file_path"]
+        for node in models(manifest).values()
+        if node["language"] == "sql"
+        and node["original_file_path"].split("/")[1] in ("staging", "features", "marts")
+        and not node["config"]["contract"]["enforced"]
+    )
+    assert loose == [], f"SQL models without an enforced contract: {loose}"
 
 
 def test_no_contracted_model_carries_column_type_tests(manifest: dict) -> None:

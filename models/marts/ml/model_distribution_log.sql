@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
+        on_schema_change='append_new_columns',
     )
 }}
 {#-
@@ -11,6 +12,9 @@
     and each variable's population stability index (PSI) against the previous build: this
     build's values counted in the previous build's bins. `full_refresh=false` keeps the history
     through `dbt build --full-refresh`. The first build has no previous one (psi null).
+    Its columns are typed by the contract (yml); a column added later is appended
+    (`on_schema_change='append_new_columns'`) and the earlier rows keep null in it, as the
+    history is never rebuilt.
 -#}
 {%- set features = var('propensity_features') -%}
 {%- set bins = 10 -%}

@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
+        on_schema_change='append_new_columns',
     )
 }}
 {#-
@@ -10,6 +11,9 @@
     rows of this build, stamped with its built_at and invocation_id) for the propensity model
     and the engagement rules. `full_refresh=false`: `dbt build --full-refresh` keeps the
     history (like the audit history tables); only dropping the table removes it.
+    Its columns are typed by the contract (yml); a column added later is appended
+    (`on_schema_change='append_new_columns'`) and the earlier rows keep null in it, as the
+    history is never rebuilt.
     model_version = a hash of the model's code and parameters: for the propensity model its
     code_version (pipeline_ml.propensity source + settings), for the engagement rules the md5
     of the model's SQL and its vars.

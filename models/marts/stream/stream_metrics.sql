@@ -27,10 +27,15 @@ final as (
         batches.last_sent_at,
         batches.landed_at,
         batches.features_built_at,
-        {{ dbt.datediff('batches.last_sent_at', 'batches.landed_at', 'millisecond') }}
-        / 1000.0 as last_sent_to_landed_seconds,
-        {{ dbt.datediff('batches.landed_at', 'batches.features_built_at', 'millisecond') }}
-        / 1000.0 as landed_to_built_seconds,
+        -- double on every engine (Spark divides an integer by 1000.0 as a decimal)
+        cast(
+            {{ dbt.datediff('batches.last_sent_at', 'batches.landed_at', 'millisecond') }}
+            as double
+        ) / 1000 as last_sent_to_landed_seconds,
+        cast(
+            {{ dbt.datediff('batches.landed_at', 'batches.features_built_at', 'millisecond') }}
+            as double
+        ) / 1000 as landed_to_built_seconds,
         batches.build_seconds,
         batches.build_status,
         batches.latency_p50_seconds,
