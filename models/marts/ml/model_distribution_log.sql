@@ -1,20 +1,11 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='append_new_columns',
-    )
-}}
 {#-
     Append-only, per build: the decile bins of the propensity score and of every model
     feature (the `propensity_features` var, read from the training set's scoring snapshot),
     and each variable's population stability index (PSI) against the previous build: this
     build's values counted in the previous build's bins. `full_refresh=false` keeps the history
     through `dbt build --full-refresh`. The first build has no previous one (psi null).
-    Its columns are typed by the contract (yml); a column added later is appended
-    (`on_schema_change='append_new_columns'`) and the earlier rows keep null in it, as the
-    history is never rebuilt.
+    Configured as an append-only history in dbt_project.yml (incremental append,
+    full_refresh false, new columns appended).
 -#}
 {%- set features = var('propensity_features') -%}
 {%- set bins = 10 -%}

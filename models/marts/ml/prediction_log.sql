@@ -1,19 +1,10 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='append_new_columns',
-    )
-}}
 {#-
     Append-only history of the per-user predictions: every build adds one generation (the
     rows of this build, stamped with its built_at and invocation_id) for the propensity model
     and the engagement rules. `full_refresh=false`: `dbt build --full-refresh` keeps the
     history (like the audit history tables); only dropping the table removes it.
-    Its columns are typed by the contract (yml); a column added later is appended
-    (`on_schema_change='append_new_columns'`) and the earlier rows keep null in it, as the
-    history is never rebuilt.
+    Configured as an append-only history in dbt_project.yml (incremental append,
+    full_refresh false, new columns appended).
     model_version = a hash of the model's code and parameters: for the propensity model its
     code_version (pipeline_ml.propensity source + settings), for the engagement rules the md5
     of the model's SQL and its vars.
