@@ -150,17 +150,9 @@ def evaluate_time_split(
     train_sessions = None if session_log is None else session_log.select(session_log.day < cutoff)
     by_method: dict[str, RankingMetrics] = {}
     for method in methods:
-        half_life = settings.half_life(method)
-        interactions = (
-            plain
-            if half_life is None
-            else build_interactions(
-                train_log, half_life_days=half_life, reference_day=last_train_day
-            )
-        )
         recommendations = recommend.fit_and_recommend(
             method,
-            interactions,
+            method_interactions(method, train_log, plain, last_train_day, settings),
             settings,
             product_category=category,
             candidates=candidates,
@@ -178,6 +170,21 @@ def evaluate_time_split(
         candidate_products=int(plain.n_products if candidates is None else candidates.sum()),
         by_method=by_method,
     )
+
+
+def method_interactions(
+    method: str,
+    train_log: InteractionLog,
+    plain: Interactions,
+    last_train_day: np.datetime64,
+    settings: RecommenderSettings,
+) -> Interactions:
+    """The training matrices ``method`` fits on: ``plain`` (``train_log``'s, undecayed), or
+    those of ``train_log`` decayed to ``last_train_day`` with the method's half-life."""
+    half_life = settings.half_life(method)
+    if half_life is None:
+        return plain
+    return build_interactions(train_log, half_life_days=half_life, reference_day=last_train_day)
 
 
 def new_purchases_after(

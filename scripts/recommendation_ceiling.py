@@ -120,17 +120,18 @@ def state_at(config: GenerateConfig, first_day: int):
     return users, catalog, state, last_end
 
 
-def purchase_kinds(config: GenerateConfig, first_day: int, user_id, product_id) -> np.ndarray:
-    """What the generator's state at the cutoff says of each (user, product) new purchase,
-    first match wins: the user's staple consumable, a complement of their last purchase, a
-    product of the noun of their last session's anchor (what a resumed visit browses), of the
-    complement noun of their last purchase, of their favourite category, or other."""
-    users, catalog, state, _ = state_at(config, first_day)
+def purchase_kinds(at_cutoff, user_id, product_id) -> np.ndarray:
+    """What the generator's state at the cutoff (``state_at``) says of each (user, product)
+    new purchase, first match wins: the user's staple consumable, a complement of their last
+    purchase, a product of the noun of their last session's anchor (what a resumed visit
+    browses), of the complement noun of their last purchase, of their favourite category, or
+    other."""
+    users, catalog, state, _ = at_cutoff
     user = np.searchsorted(users.ids, user_id)
     product = np.searchsorted(catalog.ids, product_id)
     last_bought, last_anchor = state.last_bought[user], state.last_anchor[user]
     noun = catalog.nouns[product]
-    kinds = np.select(
+    return np.select(
         [
             product == state.staple[user],
             (last_bought >= 0)
@@ -143,13 +144,15 @@ def purchase_kinds(config: GenerateConfig, first_day: int, user_id, product_id) 
         list(KINDS[:-1]),
         KINDS[-1],
     )
-    return kinds
 
 
-def simulate_week(config: GenerateConfig, first_day: int, replicates: int, redraw_staple: bool):
+def simulate_week(
+    config: GenerateConfig, first_day: int, at_cutoff, replicates: int, redraw_staple: bool
+):
     """(user id, product id, replicates in which the user bought it) from ``first_day`` on,
-    for 7 days, from the true state at the start of ``first_day``."""
-    users, catalog, state, last_end = state_at(config, first_day)
+    for 7 days, from the true state at the start of ``first_day`` (``state_at``; copied, not
+    changed)."""
+    users, catalog, state, last_end = at_cutoff
     favourite = state.favourite_category
     consumable = np.flatnonzero(tastes.IS_CONSUMABLE_NOUN)
     pools = tastes.day_pools(catalog, 0)
@@ -226,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         excluded_user_ids=suppressed,
         session_log=inputs["sessions"],
     )
-    train = interactions.build_interactions(log.select(log.day < cutoff))
+    train_log = log.select(log.day < cutoff)
+    train = interactions.build_interactions(train_log)
     test_user, test_product = evaluation.new_purchases_after(log, cutoff, train, suppressed)
     rows = np.searchsorted(train.user_ids, np.unique(test_user))
     candidates = np.isin(train.product_ids, inputs["catalog"][0])
@@ -234,10 +238,11 @@ def main(argv: list[str] | None = None) -> int:
         scale=args.scale, seed=args.seed, days=args.days, start_date=args.start_date
     )
     first_day = int((cutoff - np.datetime64(args.start_date, "D")).astype(int))
+    at_cutoff = state_at(config, first_day)
     scores = dict(result.by_method.items())
     oracle = {}
     for name, redraw in (("oracle", False), ("oracle_without_staple", True)):
-        simulated = simulate_week(config, first_day, args.replicates, redraw)
+        simulated = simulate_week(config, first_day, at_cutoff, args.replicates, redraw)
         oracle[name] = oracle_lists(train, simulated, candidates, rows, settings.k)
         scores[name] = evaluation.ranking_metrics(
             oracle[name], test_user, test_product, k=settings.k
@@ -248,43 +253,31 @@ def main(argv: list[str] | None = None) -> int:
         rate = metrics.rate or 0.0
         print(f"{name:30s} hit@{settings.k}={rate:.3f}  x best baseline={rate / best:.3f}")
     best_baseline = max(recommend.BASELINES, key=lambda name: scores[name].rate or 0.0)
+    last_train_day = cutoff - np.timedelta64(1, "D")
+    category = recommend.category_codes(train.product_ids, *inputs["catalog"])
+    visits = inputs["sessions"].select(inputs["sessions"].day < cutoff)
     lists = {
-        name: method_lists(name, log.select(log.day < cutoff), cutoff, settings, inputs, rows)
+        # Trained as evaluate_time_split trains them (it keeps only their metrics).
+        name: recommend.fit_and_recommend(
+            name,
+            evaluation.method_interactions(name, train_log, train, last_train_day, settings),
+            settings,
+            product_category=category,
+            candidates=candidates,
+            users=rows,
+            session_log=visits,
+        )
         for name in (result.chosen(), best_baseline)
     }
     lists["oracle"] = oracle["oracle"]
-    print_kinds(purchase_kinds_table(config, first_day, test_user, test_product, lists))
+    print_kinds(purchase_kinds_table(at_cutoff, test_user, test_product, lists))
     return 0
 
 
-def method_lists(name, train_log, cutoff, settings, inputs, rows) -> interactions.Recommendations:
-    """The top-k lists of method ``name`` for the evaluated ``rows``, trained as
-    ``evaluation.evaluate_time_split`` trains it (the same matrices, categories, candidates)."""
-    plain = interactions.build_interactions(train_log)
-    half_life = settings.half_life(name)
-    fitted = (
-        plain
-        if half_life is None
-        else interactions.build_interactions(
-            train_log, half_life_days=half_life, reference_day=cutoff - np.timedelta64(1, "D")
-        )
-    )
-    visits = inputs["sessions"]
-    return recommend.fit_and_recommend(
-        name,
-        fitted,
-        settings,
-        product_category=recommend.category_codes(plain.product_ids, *inputs["catalog"]),
-        candidates=np.isin(plain.product_ids, inputs["catalog"][0]),
-        users=rows,
-        session_log=visits.select(visits.day < cutoff),
-    )
-
-
-def purchase_kinds_table(config, first_day, test_user, test_product, lists) -> list[tuple]:
+def purchase_kinds_table(at_cutoff, test_user, test_product, lists) -> list[tuple]:
     """(kind, new purchases of that kind, share of them in each method's list) per kind."""
     pairs = np.unique(interactions.pair_keys(test_user, test_product))
-    kinds = purchase_kinds(config, first_day, pairs["user"], pairs["product"])
+    kinds = purchase_kinds(at_cutoff, pairs["user"], pairs["product"])
     listed = {
         name: np.isin(pairs, interactions.pair_keys(found.user_id, found.product_id))
         for name, found in lists.items()
