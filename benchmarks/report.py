@@ -306,29 +306,29 @@ SECTIONS = (
 def targets_at_a_glance(results: dict[str, dict]) -> list[str]:
     """Every target of every result in one table (section, scale, value, limit, met), and a
     row for each scale a section needs that has no result yet."""
-    rows = []
+    rows, met, measured_targets, missing = [], 0, 0, 0
     for spec in SECTIONS:
         number = spec.title.split(".")[0].removeprefix("## ")
         found = runs(results, spec.prefix)
         for result in found:
-            rows += [
-                f"| {number} | {result['scale']:g} | {target_cells(item)} |"
-                for item in result.get("targets", [])
-            ]
+            targets = result.get("targets", [])
+            scale = f"{result['scale']:g}"
+            rows += [f"| {number} | {scale} | {target_cells(item)} |" for item in targets]
+            met += sum(bool(item["met"]) for item in targets)
+            measured_targets += len(targets)
         measured = {result["scale"] for result in found}
+        absent = [(scale, command) for scale, command in spec.required if scale not in measured]
         rows += [
             f"| {number} | {scale:g} | (no result: run `{command}`) | | | not measured |"
-            for scale, command in spec.required
-            if scale not in measured
+            for scale, command in absent
         ]
+        missing += len(absent)
     if not rows:
         return []
-    met = sum(row.endswith("| met |") for row in rows)
-    missing = sum(row.endswith("| not measured |") for row in rows)
     return [
         "## The targets at a glance",
         "",
-        f"{met} of {len(rows) - missing} measured targets met"
+        f"{met} of {measured_targets} measured targets met"
         + (f"; {missing} not measured yet." if missing else "."),
         "Each row's section below has the run's machine, commit and figures; the notes at the",
         "end of the page say what was tried for the targets not met, and the floor found.",
