@@ -102,7 +102,8 @@ def test_every_sql_model_of_staging_features_and_marts_enforces_its_contract(
     manifest: dict,
 ) -> None:
     """Native contracts (a data_type per column, checked by dbt at build time) on every SQL
-    model people or the ML read; Python models cannot carry one and keep type tests."""
+    model people or the ML read. Python models cannot carry one: their Arrow tables set each
+    column's type (docs/extending.md)."""
     loose = sorted(
         node["original_file_path"]
         for node in models(manifest).values()
@@ -115,7 +116,8 @@ def test_every_sql_model_of_staging_features_and_marts_enforces_its_contract(
 
 def test_no_contracted_model_carries_column_type_tests(manifest: dict) -> None:
     """An enforced contract already types every column; a type test beside it would be a
-    second definition of the same fact (Python models cannot have contracts and keep them)."""
+    second definition of the same fact. The type tests left are on sources, the snapshot and
+    a Python model, which cannot carry a contract."""
     nodes = manifest["nodes"]
     type_tests = [
         node
